@@ -1,0 +1,141 @@
+/**
+ * The runtime message protocol: one map from message name to request schema and response
+ * type. The background validates every request with these schemas and checks the sender;
+ * senders are typed from the same map (see messaging/client.ts). UI code imports this file
+ * with `import type` only, so zod stays out of the page bundles.
+ */
+import { z } from 'zod';
+import type { Account, Balances, ContactValue } from './api.ts';
+import { RevealTypeSchema } from './api.ts';
+import type { RevealType } from './credits.ts';
+import { MAX_PROFILE_TEXT, type ProfileSnapshot } from './profile.ts';
+import { MAX_SLUG_LENGTH } from './slug.ts';
+
+const text = z.string().max(MAX_PROFILE_TEXT).nullable();
+
+export const ProfileSnapshotSchema = z.object({
+  slug: z.string().min(1).max(MAX_SLUG_LENGTH),
+  url: z.string().url().max(2000),
+  name: text,
+  headline: text,
+  company: text,
+  location: text,
+  unreadable: z.array(z.enum(['name', 'headline', 'company', 'location'])).max(4),
+}) satisfies z.ZodType<ProfileSnapshot>;
+
+/** What the widget shows for one reveal type of one lead. */
+export type TypeView =
+  | { status: 'unknown' }
+  | { status: 'revealed'; values: ContactValue[]; revealedAt: string }
+  | { status: 'notFound' }
+  | { status: 'insufficientCredits'; remaining: number }
+  | { status: 'error'; code: MessageErrorCode; message: string };
+
+export type LeadView = Record<RevealType, TypeView>;
+
+export type SessionView = { signedIn: false } | { signedIn: true; serverUrl: string; account: Account };
+
+export interface WidgetState {
+  profile: ProfileSnapshot | null;
+  session: SessionView;
+  lead: LeadView | null;
+  balances: Balances | null;
+}
+
+export interface RevealOutcome {
+  slug: string;
+  lead: LeadView;
+  balances: Balances | null;
+}
+
+/** Error codes that cross the message boundary; the message is for people. */
+export type MessageErrorCode =
+  | 'bad_message'
+  | 'forbidden_sender'
+  | 'signed_out'
+  | 'no_profile'
+  | 'server_unreachable'
+  | 'server_error'
+  | 'server_invalid'
+  | 'unauthorized'
+  | 'permission_denied'
+  | 'storage_failed'
+  | 'internal';
+
+export interface MessageError {
+  code: MessageErrorCode;
+  message: string;
+}
+
+/** Every reply is a value: errors cross the boundary as data the UI can show. */
+export type Reply<T> = { ok: true; data: T } | { ok: false; error: MessageError };
+
+/** Who may send a message: a content script on an allowed page, or an extension page. */
+export type SenderKind = 'contentScript' | 'extensionPage';
+
+export const protocol = {
+  /** The content script read a profile page (or the page changed to another profile). */
+  profileSeen: {
+    from: 'contentScript',
+    request: z.object({ profile: ProfileSnapshotSchema }),
+  },
+  /** The content script's page stopped being a profile (in-page navigation away). */
+  profileLeft: {
+    from: 'contentScript',
+    request: z.object({}),
+  },
+  /** The widget asks for its tab's lead and what is known about it. */
+  widgetOpened: {
+    from: 'extensionPage',
+    request: z.object({}),
+  },
+  /** The widget asks to reveal types of its tab's lead. */
+  reveal: {
+    from: 'extensionPage',
+    request: z.object({
+      slug: z.string().min(1).max(MAX_SLUG_LENGTH),
+      types: z.array(RevealTypeSchema).min(1).max(3),
+    }),
+  },
+  sessionGet: { from: 'extensionPage', request: z.object({}) },
+  signIn: {
+    from: 'extensionPage',
+    request: z.object({
+      serverUrl: z.string().min(1).max(2000),
+      apiKey: z.string().min(1).max(500),
+    }),
+  },
+  signOut: { from: 'extensionPage', request: z.object({}) },
+} as const satisfies Record<string, { from: SenderKind; request: z.ZodType }>;
+
+export type MessageName = keyof typeof protocol;
+
+/** The data each message answers with (inside a `Reply`). */
+export interface ResponseMap {
+  profileSeen: { signedIn: boolean };
+  profileLeft: null;
+  widgetOpened: WidgetState;
+  reveal: RevealOutcome;
+  sessionGet: SessionView;
+  signIn: SessionView;
+  signOut: SessionView;
+}
+
+export type RequestOf<K extends MessageName> = z.input<(typeof protocol)[K]['request']>;
+export type ResponseOf<K extends MessageName> = ResponseMap[K];
+
+/** The envelope on the wire. */
+export interface Envelope<K extends MessageName = MessageName> {
+  leadlens: 1;
+  name: K;
+  payload: RequestOf<K>;
+}
+
+/**
+ * Pushes from the background to extension pages (widgets, popup, options), sent with
+ * `runtime.sendMessage`; content scripts never receive them.
+ */
+export type Push =
+  | { leadlensPush: 1; kind: 'leadUpdated'; poolId: string; slug: string; lead: LeadView; balances: Balances | null }
+  | { leadlensPush: 1; kind: 'sessionChanged'; session: SessionView }
+  | { leadlensPush: 1; kind: 'tabProfileChanged'; tabId: number };

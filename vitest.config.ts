@@ -1,0 +1,62 @@
+import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { WxtVitest } from 'wxt/testing/vitest-plugin';
+import { chromiumArgs, chromiumPath } from './tests/support/chromium.ts';
+
+/**
+ * Four tiers (DESIGN section 6), each a Vitest project, all run by `npm test`:
+ * unit (Node, fakeBrowser, fake-indexeddb), server (PGlite and a real Postgres),
+ * browser (Preact components and stores in Chromium), e2e (the built extension in Chromium).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [WxtVitest()],
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          environment: 'node',
+          setupFiles: ['tests/unit/setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'server',
+          include: ['tests/server/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/server/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        plugins: [WxtVitest()],
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.tsx', 'tests/browser/**/*.test.ts'],
+          setupFiles: ['tests/browser/setup.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: { executablePath: chromiumPath(), args: chromiumArgs() },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/e2e/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
