@@ -24,3 +24,6 @@ export async function send<K extends MessageName>(name: K, payload: RequestOf<K>
     };
   }
 }
+
+/** The shape of `send`, injected into page stores so they can be tested without an extension. */
+export type Send = typeof send;

@@ -11,6 +11,9 @@ import type { RevealType } from './credits.ts';
 import { MAX_PROFILE_TEXT, type ProfileSnapshot } from './profile.ts';
 import { MAX_SLUG_LENGTH } from './slug.ts';
 
+/** Re-exported so pages can type what the widget shows from this one module. */
+export type { ProfileSnapshot };
+
 const text = z.string().max(MAX_PROFILE_TEXT).nullable();
 
 export const ProfileSnapshotSchema = z.object({
@@ -33,9 +36,17 @@ export type TypeView =
 
 export type LeadView = Record<RevealType, TypeView>;
 
-export type SessionView = { signedIn: false } | { signedIn: true; serverUrl: string; account: Account };
+export type SessionView =
+  | {
+      signedIn: false;
+      /** Why the user was signed out when it was not their choice (the server refused the key). */
+      reason?: MessageError;
+    }
+  | { signedIn: true; serverUrl: string; account: Account };
 
 export interface WidgetState {
+  /** The tab the widget is shown in, to pick its own `tabProfileChanged` pushes. */
+  tabId?: number;
   profile: ProfileSnapshot | null;
   session: SessionView;
   lead: LeadView | null;
@@ -46,6 +57,11 @@ export interface RevealOutcome {
   slug: string;
   lead: LeadView;
   balances: Balances | null;
+  /**
+   * Something the user should know although the reveal worked, e.g. `storage_failed`: the
+   * values are shown (they were paid) but could not be saved locally.
+   */
+  warning?: MessageError;
 }
 
 /** Error codes that cross the message boundary; the message is for people. */
@@ -59,6 +75,7 @@ export type MessageErrorCode =
   | 'server_invalid'
   | 'unauthorized'
   | 'permission_denied'
+  | 'bad_server_url'
   | 'storage_failed'
   | 'internal';
 
@@ -98,6 +115,8 @@ export const protocol = {
     }),
   },
   sessionGet: { from: 'extensionPage', request: z.object({}) },
+  /** Reads the account and balances again from the server (free), e.g. when the popup opens. */
+  accountRefresh: { from: 'extensionPage', request: z.object({}) },
   signIn: {
     from: 'extensionPage',
     request: z.object({
@@ -117,6 +136,7 @@ export interface ResponseMap {
   widgetOpened: WidgetState;
   reveal: RevealOutcome;
   sessionGet: SessionView;
+  accountRefresh: SessionView;
   signIn: SessionView;
   signOut: SessionView;
 }

@@ -1,3 +1,43 @@
+/**
+ * The background service worker. Every listener is registered synchronously at the top of
+ * `main` so an event that wakes the worker finds it; handlers await `ready` and read all
+ * lasting state from storage, because MV3 may stop the worker at any moment.
+ */
+import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { DEFAULT_TIMEOUT_MS } from './api-client.ts';
+import type { BackgroundContext } from './context.ts';
+import { createDatabase } from './database.ts';
+import { createHandlers } from './handlers.ts';
+import { createInFlight } from './reveal.ts';
+import { isLeadLensMessage, route } from './router.ts';
+import { forgetTab } from './tabs.ts';
 
-export default defineBackground(() => {});
+export default defineBackground(() => {
+  const ctx: BackgroundContext = {
+    db: createDatabase(),
+    fetch: (input, init) => fetch(input, init),
+    now: () => Date.now(),
+    newIdempotencyKey: () => crypto.randomUUID(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    timeoutMs: DEFAULT_TIMEOUT_MS,
+    hasHostPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+    balancesMaxAgeMs: 60_000,
+  };
+  // The one global state: requests in flight, so concurrent asks share them. Losing it costs
+  // nothing: the persisted idempotency key turns a retry into a replay.
+  const handlers = createHandlers(ctx, createInFlight());
+  // Opening the database early; a failure here surfaces in the handler that needs it.
+  const ready = ctx.db().catch((error: unknown) => console.error('LeadLens: could not open the cache', error));
+
+  browser.runtime.onMessage.addListener((message, sender) => {
+    if (!isLeadLensMessage(message)) return undefined;
+    return route(message, sender, handlers, ready);
+  });
+
+  browser.tabs.onRemoved.addListener((tabId) => {
+    void ready
+      .then(() => forgetTab(tabId))
+      .catch((error: unknown) => console.warn('LeadLens: tab cleanup failed', error));
+  });
+});

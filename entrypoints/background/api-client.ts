@@ -1,0 +1,215 @@
+/**
+ * The credits API as the background calls it: every answer parsed with the shared zod
+ * schemas, every failure turned into a value with a message that says what happened and
+ * what to do. `fetch` is injected so unit tests fake the server's documented answers.
+ */
+import type { z } from 'zod';
+import {
+  AccountSchema,
+  ErrorBodySchema,
+  IDEMPOTENCY_HEADER,
+  RevealResponseSchema,
+  type Account,
+  type ErrorCode,
+  type RevealResponse,
+} from '../../shared/api.ts';
+import type { RevealType } from '../../shared/credits.ts';
+import type { MessageError } from '../../shared/protocol.ts';
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface ApiFailure extends MessageError {
+  /** The HTTP status, when the server answered at all. */
+  status: number | null;
+  /** The server's stable error code, when it sent a readable error body. */
+  apiCode: ErrorCode | null;
+  /**
+   * Whether the server may have carried the request out (the connection dropped, it timed
+   * out, a 5xx, an unreadable 2xx). A charging request's idempotency key must then be kept,
+   * so that the retry replays the first answer instead of charging again.
+   */
+  mayHaveCommitted: boolean;
+}
+
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiFailure };
+
+export interface ApiClientOptions {
+  serverUrl: string;
+  apiKey: string;
+  fetch: FetchLike;
+  /** Per request, body included. */
+  timeoutMs?: number;
+  /** How often a reveal answered 409 idempotency_in_flight is tried again. */
+  inFlightRetries?: number;
+  /** First wait before such a retry; it doubles each time. */
+  inFlightBackoffMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 20_000;
+
+export interface ApiClient {
+  account(): Promise<ApiResult<Account>>;
+  reveal(lead: string, types: RevealType[], idempotencyKey: string): Promise<ApiResult<RevealResponse>>;
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const {
+    serverUrl,
+    apiKey,
+    fetch,
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+    inFlightRetries = 3,
+    inFlightBackoffMs = 300,
+    sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  } = options;
+
+  async function once<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResult<z.output<S>>> {
+    const init: RequestInit = {
+      method,
+      headers: {
+        Accept: 'application/json',
+        Authorization: `Bearer ${apiKey}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
+      },
+      signal: AbortSignal.timeout(timeoutMs),
+      // The key is ours to send; nothing else (cookies of a same-host site) should go with it.
+      credentials: 'omit',
+    };
+    if (body !== undefined) init.body = JSON.stringify(body);
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${serverUrl}${path}`, init);
+    } catch (error) {
+      return failure(transportFailure(serverUrl, error, timeoutMs));
+    }
+    try {
+      text = await response.text();
+    } catch (error) {
+      return failure(transportFailure(serverUrl, error, timeoutMs));
+    }
+
+    if (response.ok) {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return failure(invalid(serverUrl, response.status, 'its answer is not JSON'));
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) {
+        return failure(invalid(serverUrl, response.status, 'its answer does not have the expected fields'));
+      }
+      return { ok: true, data: parsed.data };
+    }
+    return failure(httpFailure(serverUrl, response.status, text));
+  }
+
+  return {
+    account: () => once('GET', '/v1/account', AccountSchema),
+    async reveal(lead, types, idempotencyKey) {
+      for (let attempt = 0; ; attempt++) {
+        const result = await once(
+          'POST',
+          '/v1/reveals',
+          RevealResponseSchema,
+          { lead, types },
+          {
+            [IDEMPOTENCY_HEADER]: idempotencyKey,
+          },
+        );
+        // The same reveal is still running on the server (an earlier try of ours): wait, then
+        // ask again with the same key; the server will then replay its answer.
+        if (!result.ok && result.error.apiCode === 'idempotency_in_flight' && attempt < inFlightRetries) {
+          await sleep(inFlightBackoffMs * 2 ** attempt);
+          continue;
+        }
+        return result;
+      }
+    },
+  };
+}
+
+function failure(error: ApiFailure): { ok: false; error: ApiFailure } {
+  return { ok: false, error };
+}
+
+function transportFailure(serverUrl: string, error: unknown, timeoutMs: number): ApiFailure {
+  const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+  return {
+    code: 'server_unreachable',
+    message: timedOut
+      ? `LeadLens server at ${serverUrl} did not answer within ${Math.round(timeoutMs / 1000)} s. Check it is running, then retry.`
+      : `LeadLens server at ${serverUrl} is not reachable. Check it is running, then retry.`,
+    status: null,
+    apiCode: null,
+    mayHaveCommitted: true,
+  };
+}
+
+function invalid(serverUrl: string, status: number, what: string): ApiFailure {
+  return {
+    code: 'server_invalid',
+    message: `LeadLens server at ${serverUrl} sent an answer LeadLens cannot read (${what}). Check the server address points to a LeadLens server of a matching version, then retry.`,
+    status,
+    apiCode: null,
+    mayHaveCommitted: true,
+  };
+}
+
+function httpFailure(serverUrl: string, status: number, text: string): ApiFailure {
+  let apiCode: ErrorCode | null = null;
+  let serverMessage: string | null = null;
+  try {
+    const body = ErrorBodySchema.safeParse(JSON.parse(text));
+    if (body.success) {
+      apiCode = body.data.error.code;
+      serverMessage = body.data.error.message;
+    }
+  } catch {
+    // Not JSON (a proxy's error page): the status says enough.
+  }
+  if (status === 401) {
+    return {
+      code: 'unauthorized',
+      message: `LeadLens server at ${serverUrl} refused the API key. Sign in again with a valid key in the LeadLens options.`,
+      status,
+      apiCode,
+      mayHaveCommitted: false,
+    };
+  }
+  if (status >= 500) {
+    return {
+      code: 'server_error',
+      message: `LeadLens server at ${serverUrl} failed (HTTP ${status}). Retry in a moment; if it keeps failing, check the server's log.`,
+      status,
+      apiCode,
+      mayHaveCommitted: true,
+    };
+  }
+  if (apiCode === 'idempotency_in_flight') {
+    return {
+      code: 'server_error',
+      message: `LeadLens server at ${serverUrl} is still working on this reveal. Retry in a moment.`,
+      status,
+      apiCode,
+      mayHaveCommitted: true,
+    };
+  }
+  return {
+    code: 'server_error',
+    message: `LeadLens server at ${serverUrl} refused the request (HTTP ${status}${serverMessage ? `: ${serverMessage}` : ''}).`,
+    status,
+    apiCode,
+    mayHaveCommitted: false,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The background's IndexedDB (extension origin; only the background opens it): the paid
+ * leads cache, the session with the API key, and the idempotency keys of reveals not yet
+ * confirmed. Content scripts cannot reach it, unlike `storage.local`.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Account, ContactValue } from '../../shared/api.ts';
+import type { RevealType } from '../../shared/credits.ts';
+
+export const DB_NAME = 'leadlens';
+export const DB_VERSION = 1;
+
+/**
+ * A pool as the cache knows it: the server's address and the pool id. Two servers may
+ * both have a pool `p1`; their leads must not look paid to each other (DESIGN section 3).
+ */
+export type PoolScope = string;
+
+export function poolScope(serverUrl: string, poolId: string): PoolScope {
+  return `${serverUrl} ${poolId}`;
+}
+
+/** One type the server confirmed as revealed for the pool: paid, free to show forever (R3). */
+export interface CachedType {
+  values: ContactValue[];
+  revealedAt: string;
+}
+
+export interface LeadRecord {
+  pool: PoolScope;
+  slug: string;
+  /** Only types the server answered `revealed`; notFound and errors are not paid. */
+  types: Partial<Record<RevealType, CachedType>>;
+  updatedAt: string;
+}
+
+export type SessionRecord =
+  | {
+      id: 'current';
+      state: 'signedIn';
+      serverUrl: string;
+      apiKey: string;
+      account: Account;
+      /** When `account.balances` was last read from the server (ms since epoch). */
+      balancesAt: number;
+    }
+  | {
+      id: 'current';
+      state: 'signedOut';
+      /** Why the user was signed out (for example the server refused the key), to show them. */
+      reason: { code: 'unauthorized'; message: string } | null;
+    };
+
+export interface PendingReveal {
+  pool: PoolScope;
+  slug: string;
+  /** The requested types, sorted and joined: the same key always goes with the same body. */
+  typesKey: string;
+  idempotencyKey: string;
+  createdAt: string;
+}
+
+export interface LeadLensDB extends DBSchema {
+  leads: { key: [string, string]; value: LeadRecord };
+  session: { key: 'current'; value: SessionRecord };
+  pendingReveals: { key: [string, string, string]; value: PendingReveal };
+}
+
+export type Database = IDBPDatabase<LeadLensDB>;
+
+/**
+ * Opens the database lazily and reopens it after the browser closed it (`terminated`) or a
+ * newer version asked for it (`blocking`). A connection is a cache, not state that must survive.
+ */
+export function createDatabase(name = DB_NAME): () => Promise<Database> {
+  let opening: Promise<Database> | null = null;
+  return () => {
+    opening ??= openDB<LeadLensDB>(name, DB_VERSION, {
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore('leads', { keyPath: ['pool', 'slug'] });
+          db.createObjectStore('session', { keyPath: 'id' });
+          db.createObjectStore('pendingReveals', { keyPath: ['pool', 'slug', 'typesKey'] });
+        }
+      },
+      blocked() {
+        console.warn('LeadLens: the cache upgrade waits for an older connection to close.');
+      },
+      blocking(_current, _blocked, event) {
+        // A newer version of the extension needs the database: let it upgrade, reopen on next use.
+        (event.target as IDBDatabase).close();
+        opening = null;
+      },
+      terminated() {
+        opening = null;
+      },
+    }).catch((error: unknown) => {
+      opening = null;
+      throw error;
+    });
+    return opening;
+  };
+}

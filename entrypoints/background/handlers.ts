@@ -1,0 +1,54 @@
+/**
+ * What each message does, once the router has checked its shape and sender. Handlers read
+ * everything that must survive from storage (IndexedDB, storage.session) on every call.
+ */
+import type { Reply, SessionView } from '../../shared/protocol.ts';
+import type { BackgroundContext } from './context.ts';
+import { reveal, type InFlight } from './reveal.ts';
+import type { Handlers } from './router.ts';
+import { activeSession, readSession, refreshAccount, signIn, signOut, viewOf } from './session.ts';
+import { forgetTab, rememberProfile, widgetState } from './tabs.ts';
+
+export function createHandlers(ctx: BackgroundContext, inFlight: InFlight): Handlers {
+  return {
+    async profileSeen({ profile }, sender) {
+      // The router only lets content scripts in tabs through; tabId is set.
+      if (sender.tabId !== null) await rememberProfile(sender.tabId, profile);
+      const session = await activeSession(ctx);
+      // Nothing but this flag goes back to a content script: no key, no contact data.
+      return { ok: true, data: { signedIn: session !== null } };
+    },
+    async profileLeft(_payload, sender) {
+      if (sender.tabId !== null) await forgetTab(sender.tabId);
+      return { ok: true, data: null };
+    },
+    async widgetOpened(_payload, sender) {
+      if (sender.tabId === null) {
+        return {
+          ok: true,
+          data: { profile: null, session: viewOf(await readSession(ctx)), lead: null, balances: null },
+        };
+      }
+      return { ok: true, data: await widgetState(ctx, sender.tabId) };
+    },
+    reveal: (payload, sender) => reveal(ctx, inFlight, sender.tabId, payload),
+    async sessionGet() {
+      return { ok: true, data: viewOf(await readSession(ctx)) };
+    },
+    async accountRefresh(): Promise<Reply<SessionView>> {
+      const session = await activeSession(ctx);
+      if (!session) return { ok: true, data: viewOf(await readSession(ctx)) };
+      const refreshed = await refreshAccount(ctx, session);
+      if (!refreshed.ok) {
+        // A refused key signed the user out; the view says so. Other failures are errors.
+        if (refreshed.error.code === 'unauthorized') return { ok: true, data: viewOf(await readSession(ctx)) };
+        return { ok: false, error: { code: refreshed.error.code, message: refreshed.error.message } };
+      }
+      return { ok: true, data: viewOf(refreshed.session) };
+    },
+    signIn: ({ serverUrl, apiKey }) => signIn(ctx, serverUrl, apiKey),
+    async signOut() {
+      return { ok: true, data: await signOut(ctx) };
+    },
+  };
+}

@@ -1,0 +1,251 @@
+/**
+ * The reveal path (DESIGN section 2): cache first; for the missing types one
+ * `POST /v1/reveals` with an idempotency key persisted before it is sent; the cache written
+ * only with what the server confirmed; then the pages are told.
+ *
+ * Concurrent asks share requests through an in-flight map keyed per (pool, lead, type): a
+ * double click or a second tab waits for the request already running, and a request for
+ * A+B while A is running waits for A and asks only for B. The map is the worker's only
+ * global; it is lost when the worker stops, and then the persisted idempotency key makes
+ * the retry a replay (one charge).
+ */
+import type { Balances } from '../../shared/api.ts';
+import { CREDIT_LABELS, type RevealType } from '../../shared/credits.ts';
+import type { LeadView, MessageError, Reply, RevealOutcome, TypeView } from '../../shared/protocol.ts';
+import { normalizeSlug } from '../../shared/slug.ts';
+import { confirmReveal, forgetPending, idempotencyKeyFor, readLead, typesKeyOf } from './cache.ts';
+import type { BackgroundContext } from './context.ts';
+import { poolScope, type CachedType, type Database, type LeadRecord, type PoolScope } from './database.ts';
+import { push } from './push.ts';
+import {
+  activeSession,
+  apiFor,
+  describe,
+  recordBalances,
+  refreshAccount,
+  signedOutError,
+  signOutUnauthorized,
+  type ActiveSession,
+} from './session.ts';
+import { leadViewFrom, profileOf } from './tabs.ts';
+
+/** What one request (or one local decision) found for the types it handled. */
+interface JobResult {
+  views: Partial<Record<RevealType, TypeView>>;
+  /** Balances the server reported, when it answered. */
+  balances: Balances | null;
+  warning?: MessageError;
+}
+
+export type InFlight = Map<string, Promise<JobResult>>;
+
+export function createInFlight(): InFlight {
+  return new Map();
+}
+
+function flightKey(pool: PoolScope, slug: string, type: RevealType): string {
+  return JSON.stringify([pool, slug, type]);
+}
+
+/** Handles `reveal { slug, types }` from the widget in tab `tabId`. */
+export async function reveal(
+  ctx: BackgroundContext,
+  inFlight: InFlight,
+  tabId: number | null,
+  payload: { slug: string; types: RevealType[] },
+): Promise<Reply<RevealOutcome>> {
+  const session = await activeSession(ctx);
+  if (!session) return { ok: false, error: signedOutError };
+  const slug = normalizeSlug(payload.slug);
+  const profile = tabId === null ? null : await profileOf(tabId);
+  if (slug === null || profile?.slug !== slug) {
+    return {
+      ok: false,
+      error: { code: 'no_profile', message: 'This tab no longer shows that profile. Reload the page and try again.' },
+    };
+  }
+  const types = [...new Set(payload.types)];
+  const pool = poolScope(session.serverUrl, session.account.pool.id);
+  const db = await ctx.db();
+
+  // Cache first: types this pool already paid for cost nothing and need no request (R3).
+  const cached = await readLeadSafely(db, pool, slug);
+  const lead = leadViewFrom(cached);
+  const missing = types.filter((type) => !cached?.types[type]);
+  if (missing.length === 0) return { ok: true, data: { slug, lead, balances: session.account.balances } };
+
+  // From here to the map updates nothing is awaited: checking and claiming a type is atomic.
+  const jobs = new Map<RevealType, Promise<JobResult>>();
+  const fresh: RevealType[] = [];
+  for (const type of missing) {
+    const running = inFlight.get(flightKey(pool, slug, type));
+    if (running) jobs.set(type, running);
+    else fresh.push(type);
+  }
+  if (fresh.length > 0) {
+    const job = runJob(ctx, session, pool, slug, fresh);
+    for (const type of fresh) {
+      const key = flightKey(pool, slug, type);
+      inFlight.set(key, job);
+      jobs.set(type, job);
+    }
+    // The job never rejects (failures are views), so this chain cannot be an unhandled rejection.
+    void job.then(() => {
+      for (const type of fresh) {
+        const key = flightKey(pool, slug, type);
+        if (inFlight.get(key) === job) inFlight.delete(key);
+      }
+    });
+  }
+
+  let balances: Balances | null = session.account.balances;
+  let warning: MessageError | undefined;
+  for (const [type, job] of jobs) {
+    const result = await job;
+    const view = result.views[type];
+    if (view) lead[type] = view;
+    if (result.balances) balances = result.balances;
+    warning ??= result.warning;
+  }
+  const outcome: RevealOutcome = { slug, lead, balances };
+  if (warning) outcome.warning = warning;
+  return { ok: true, data: outcome };
+}
+
+/**
+ * One request for `types` (none of them in flight). Never rejects: every failure becomes an
+ * error view, and nothing is cached unless the server confirmed it.
+ */
+async function runJob(
+  ctx: BackgroundContext,
+  session: ActiveSession,
+  pool: PoolScope,
+  slug: string,
+  types: RevealType[],
+): Promise<JobResult> {
+  try {
+    const db = await ctx.db();
+    // Read again: a request that finished between the caller's read and its claim wrote it.
+    const cached = await readLeadSafely(db, pool, slug);
+    const views: Partial<Record<RevealType, TypeView>> = {};
+    let ask: RevealType[] = [];
+    for (const type of types) {
+      const paid = cached?.types[type];
+      if (paid) views[type] = { status: 'revealed', values: paid.values, revealedAt: paid.revealedAt };
+      else ask.push(type);
+    }
+    if (ask.length === 0) return { views, balances: null };
+
+    // Never send a request that must fail (a 0 balance). Balances can grow behind our back
+    // (add-ons, renewal), so figures older than balancesMaxAgeMs are read again first (free).
+    let current = session;
+    const zero = (s: ActiveSession) => ask.filter((type) => s.account.balances[type].remaining === 0);
+    if (zero(current).length > 0 && ctx.now() - current.balancesAt > ctx.balancesMaxAgeMs) {
+      const refreshed = await refreshAccount(ctx, current);
+      if (refreshed.ok) current = refreshed.session;
+      else if (refreshed.error.code === 'unauthorized')
+        return { views: { ...views, ...errorViews(ask, refreshed.error) }, balances: null };
+      // Otherwise keep the known 0: with the server unreachable a reveal would fail as well.
+    }
+    for (const type of zero(current)) views[type] = { status: 'insufficientCredits', remaining: 0 };
+    ask = ask.filter((type) => current.account.balances[type].remaining > 0);
+    if (ask.length === 0) return { views, balances: current.account.balances };
+
+    const typesKey = typesKeyOf(ask);
+    const sorted = [...ask].sort();
+    let idempotencyKey: string;
+    try {
+      idempotencyKey = await idempotencyKeyFor(db, pool, slug, typesKey, ctx.newIdempotencyKey, ctx.now);
+    } catch (error) {
+      // The server's (pool, lead, type) claim still prevents a second charge (R2); only a
+      // replay after a worker restart is lost. Not worth refusing the user's reveal.
+      console.warn('LeadLens: could not persist the idempotency key', error);
+      idempotencyKey = ctx.newIdempotencyKey();
+    }
+
+    const answer = await apiFor(ctx, current).reveal(slug, sorted, idempotencyKey);
+    if (!answer.ok) {
+      // Keep the key when the server may have done it: the retry then replays (one charge).
+      if (!answer.error.mayHaveCommitted) await forgetPending(db, pool, slug, typesKey).catch(() => undefined);
+      if (answer.error.code === 'unauthorized') await signOutUnauthorized(ctx, current, answer.error);
+      const error: MessageError = { code: answer.error.code, message: answer.error.message };
+      return { views: { ...views, ...errorViews(ask, error) }, balances: null };
+    }
+    if (normalizeSlug(answer.data.lead) !== slug) {
+      const error: MessageError = {
+        code: 'server_invalid',
+        message: `LeadLens server at ${current.serverUrl} answered for another lead (${answer.data.lead}). Nothing was saved; retry.`,
+      };
+      return { views: { ...views, ...errorViews(ask, error) }, balances: null };
+    }
+
+    const revealedAt = new Date(ctx.now()).toISOString();
+    const revealed: Partial<Record<RevealType, CachedType>> = {};
+    const answered: Partial<Record<RevealType, TypeView>> = {};
+    for (const type of ask) {
+      const result = answer.data.results[type];
+      if (!result) {
+        answered[type] = {
+          status: 'error',
+          code: 'server_invalid',
+          message: `LeadLens server at ${current.serverUrl} did not answer for ${CREDIT_LABELS[type]}. Retry.`,
+        };
+      } else if (result.status === 'revealed') {
+        revealed[type] = { values: result.values, revealedAt };
+        answered[type] = { status: 'revealed', values: result.values, revealedAt };
+      } else if (result.status === 'notFound') {
+        answered[type] = { status: 'notFound' };
+      } else {
+        answered[type] = { status: 'insufficientCredits', remaining: result.remaining };
+      }
+    }
+
+    let warning: MessageError | undefined;
+    try {
+      await confirmReveal(db, pool, slug, typesKey, revealed, ctx.now);
+    } catch (error) {
+      warning = {
+        code: 'storage_failed',
+        message: `The revealed data is shown but could not be saved in this browser (${describe(error)}). Nothing is lost: the server shows it again for free.`,
+      };
+    }
+    await recordBalances(ctx, current, answer.data.balances);
+
+    const lead: LeadView = { ...leadViewFrom(await readLeadSafely(db, pool, slug)), ...withoutErrors(answered) };
+    void push({
+      leadlensPush: 1,
+      kind: 'leadUpdated',
+      poolId: current.account.pool.id,
+      slug,
+      lead,
+      balances: answer.data.balances,
+    });
+    const result: JobResult = { views: { ...views, ...answered }, balances: answer.data.balances };
+    if (warning) result.warning = warning;
+    return result;
+  } catch (error) {
+    const failure: MessageError = {
+      code: 'internal',
+      message: `LeadLens failed while revealing (${describe(error)}). Retry; nothing was charged twice.`,
+    };
+    return { views: errorViews(types, failure), balances: null };
+  }
+}
+
+function errorViews(types: RevealType[], error: MessageError): Partial<Record<RevealType, TypeView>> {
+  return Object.fromEntries(types.map((type) => [type, { status: 'error', code: error.code, message: error.message }]));
+}
+
+function withoutErrors(views: Partial<Record<RevealType, TypeView>>): Partial<Record<RevealType, TypeView>> {
+  return Object.fromEntries(Object.entries(views).filter(([, view]) => view.status !== 'error'));
+}
+
+/** A corrupt or unreadable cache costs a request, never a charge (the server replays for free). */
+async function readLeadSafely(db: Database, pool: PoolScope, slug: string): Promise<LeadRecord | undefined> {
+  try {
+    return await readLead(db, pool, slug);
+  } catch (error) {
+    console.warn('LeadLens: could not read the cache', error);
+    return undefined;
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * Sign-in state. The session (server address, API key, account) lives in the background's
+ * IndexedDB, which content scripts cannot open; `storage.local` (readable by content
+ * scripts) only ever holds the last known balances, for a fast popup, never the key.
+ */
+import { storage } from 'wxt/utils/storage';
+import type { Account, Balances } from '../../shared/api.ts';
+import type { MessageError, Reply, SessionView } from '../../shared/protocol.ts';
+import { normalizeServerUrl } from '../../shared/server-url.ts';
+import { createApiClient, type ApiClient, type ApiFailure } from './api-client.ts';
+import type { BackgroundContext } from './context.ts';
+import type { SessionRecord } from './database.ts';
+import { push } from './push.ts';
+
+export type ActiveSession = Extract<SessionRecord, { state: 'signedIn' }>;
+
+/** The popup's fast path: balances as last seen, without the key or who is signed in. */
+export interface LastBalances {
+  poolId: string;
+  plan: Account['workspace']['plan'];
+  balances: Balances;
+  updatedAt: string;
+}
+
+export const lastBalancesItem = storage.defineItem<LastBalances>('local:lastBalances');
+
+export async function readSession(ctx: BackgroundContext): Promise<SessionRecord | undefined> {
+  const db = await ctx.db();
+  return db.get('session', 'current');
+}
+
+export async function activeSession(ctx: BackgroundContext): Promise<ActiveSession | null> {
+  const record = await readSession(ctx);
+  return record?.state === 'signedIn' ? record : null;
+}
+
+export function viewOf(record: SessionRecord | undefined | null): SessionView {
+  if (!record) return { signedIn: false };
+  if (record.state === 'signedIn') return { signedIn: true, serverUrl: record.serverUrl, account: record.account };
+  return record.reason ? { signedIn: false, reason: record.reason } : { signedIn: false };
+}
+
+export function apiFor(ctx: BackgroundContext, session: Pick<ActiveSession, 'serverUrl' | 'apiKey'>): ApiClient {
+  return createApiClient({
+    serverUrl: session.serverUrl,
+    apiKey: session.apiKey,
+    fetch: ctx.fetch,
+    timeoutMs: ctx.timeoutMs,
+    sleep: ctx.sleep,
+  });
+}
+
+export const signedOutError: MessageError = {
+  code: 'signed_out',
+  message: 'You are not signed in to LeadLens. Open the LeadLens options and sign in.',
+};
+
+export async function signIn(ctx: BackgroundContext, rawUrl: string, rawKey: string): Promise<Reply<SessionView>> {
+  const server = normalizeServerUrl(rawUrl);
+  if (!server.ok) return { ok: false, error: { code: 'bad_server_url', message: server.message } };
+  // The manifest grants local hosts; any other (https) host is an optional permission the
+  // options page asks for in its click handler before it sends signIn.
+  if (!server.grantedByManifest && !(await ctx.hasHostPermission(server.permissionPattern))) {
+    return {
+      ok: false,
+      error: {
+        code: 'permission_denied',
+        message: `LeadLens is not allowed to contact ${server.origin}. Click Sign in again and allow access when the browser asks.`,
+      },
+    };
+  }
+  const apiKey = rawKey.trim();
+  const account = await apiFor(ctx, { serverUrl: server.url, apiKey }).account();
+  if (!account.ok) {
+    const error: MessageError =
+      account.error.code === 'unauthorized'
+        ? {
+            code: 'unauthorized',
+            message: `LeadLens server at ${server.url} refused this API key. Check the key and try again.`,
+          }
+        : { code: account.error.code, message: account.error.message };
+    return { ok: false, error };
+  }
+  const record: ActiveSession = {
+    id: 'current',
+    state: 'signedIn',
+    serverUrl: server.url,
+    apiKey,
+    account: account.data,
+    balancesAt: ctx.now(),
+  };
+  try {
+    await writeSession(ctx, record);
+  } catch (error) {
+    return {
+      ok: false,
+      error: {
+        code: 'storage_failed',
+        message: `LeadLens could not save your session in the browser's storage (${describe(error)}). Free some disk space, then sign in again.`,
+      },
+    };
+  }
+  await mirrorBalances(ctx, account.data);
+  const view = viewOf(record);
+  void push({ leadlensPush: 1, kind: 'sessionChanged', session: view });
+  return { ok: true, data: view };
+}
+
+/** Signs out. The cache stays: it is keyed by pool, so no other account sees it as paid. */
+export async function signOut(
+  ctx: BackgroundContext,
+  reason: { code: 'unauthorized'; message: string } | null = null,
+): Promise<SessionView> {
+  const record: SessionRecord = { id: 'current', state: 'signedOut', reason };
+  await writeSession(ctx, record);
+  await lastBalancesItem.removeValue();
+  const view = viewOf(record);
+  void push({ leadlensPush: 1, kind: 'sessionChanged', session: view });
+  return view;
+}
+
+/**
+ * Reads the account again (free). A 401 means the key was revoked: the user is signed out
+ * with the reason, so every page says to sign in again instead of failing request by request.
+ */
+export async function refreshAccount(
+  ctx: BackgroundContext,
+  session: ActiveSession,
+): Promise<{ ok: true; session: ActiveSession } | { ok: false; error: ApiFailure }> {
+  const account = await apiFor(ctx, session).account();
+  if (!account.ok) {
+    if (account.error.code === 'unauthorized') await signOutUnauthorized(ctx, session, account.error);
+    return account;
+  }
+  const updated = await updateSession(ctx, session, (current) => ({
+    ...current,
+    account: account.data,
+    balancesAt: ctx.now(),
+  }));
+  if (updated) void push({ leadlensPush: 1, kind: 'sessionChanged', session: viewOf(updated) });
+  return { ok: true, session: updated ?? session };
+}
+
+/** Balances as the server reported them after a reveal. */
+export async function recordBalances(
+  ctx: BackgroundContext,
+  session: ActiveSession,
+  balances: Balances,
+): Promise<void> {
+  await updateSession(ctx, session, (current) => ({
+    ...current,
+    account: { ...current.account, balances },
+    balancesAt: ctx.now(),
+  }));
+}
+
+export async function signOutUnauthorized(
+  ctx: BackgroundContext,
+  session: ActiveSession,
+  error: MessageError,
+): Promise<void> {
+  // Only if the refused key is still the one in use (the user may have signed in again since).
+  const current = await activeSession(ctx);
+  if (current?.apiKey !== session.apiKey || current.serverUrl !== session.serverUrl) return;
+  await signOut(ctx, { code: 'unauthorized', message: error.message });
+}
+
+async function writeSession(ctx: BackgroundContext, record: SessionRecord): Promise<void> {
+  const db = await ctx.db();
+  await db.put('session', record);
+}
+
+/**
+ * Changes the stored session if it is still the one `session` was read from (same server,
+ * same key): a sign-out or another sign-in in the meantime wins.
+ */
+async function updateSession(
+  ctx: BackgroundContext,
+  session: ActiveSession,
+  change: (current: ActiveSession) => ActiveSession,
+): Promise<ActiveSession | null> {
+  const db = await ctx.db();
+  const tx = db.transaction('session', 'readwrite', { durability: 'strict' });
+  let updated: ActiveSession | null = null;
+  try {
+    const current = await tx.store.get('current');
+    if (current?.state === 'signedIn' && current.apiKey === session.apiKey && current.serverUrl === session.serverUrl) {
+      updated = change(current);
+      await tx.store.put(updated);
+    }
+    await tx.done;
+  } catch (error) {
+    // Balances are a display figure the next answer corrects; keep going with the old ones.
+    tx.done.catch(() => undefined);
+    console.warn('LeadLens: could not update the stored balances', error);
+    return null;
+  }
+  if (updated) await mirrorBalances(ctx, updated.account);
+  return updated;
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+async function mirrorBalances(ctx: BackgroundContext, account: Account): Promise<void> {
+  try {
+    await lastBalancesItem.setValue({
+      poolId: account.pool.id,
+      plan: account.workspace.plan,
+      balances: account.balances,
+      updatedAt: new Date(ctx.now()).toISOString(),
+    });
+  } catch (error) {
+    // Only a display shortcut; the session in IndexedDB is the truth.
+    console.warn('LeadLens: could not mirror balances to storage.local', error);
+  }
+}
