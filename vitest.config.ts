@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
@@ -31,7 +32,11 @@ export default defineConfig({
         },
       },
       {
-        plugins: [WxtVitest()],
+        // Not WxtVitest here: its setup file and `wxt/browser` mock load Node-only code that a real
+        // browser cannot import. Pages take extension APIs injected; `wxt/browser` is the fake browser.
+        resolve: {
+          alias: { 'wxt/browser': fileURLToPath(new URL('./tests/support/fake-wxt-browser.ts', import.meta.url)) },
+        },
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.tsx', 'tests/browser/**/*.test.ts'],

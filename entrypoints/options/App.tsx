@@ -1,0 +1,121 @@
+import { useState } from 'preact/hooks';
+import { formatDate, planName } from '../../components/format.ts';
+import { useStore } from '../../components/useStore.ts';
+import type { SessionView } from '../../shared/protocol.ts';
+import { DEFAULT_SERVER_URL, type OptionsStore } from './store.ts';
+
+/** Options: sign in to a LeadLens server, or see who is signed in and sign out. */
+export function App({ store }: { store: OptionsStore }) {
+  const { session, busy, error, signIn, signOut } = useStore(store);
+
+  return (
+    <main class="page">
+      <h1>LeadLens settings</h1>
+      {session === null ? (
+        <p class="muted" aria-busy="true">
+          Loading…
+        </p>
+      ) : session.signedIn ? (
+        <SignedIn session={session} busy={busy} error={error} onSignOut={() => void signOut()} />
+      ) : (
+        <SignInForm
+          busy={busy}
+          error={error ?? session.reason?.message ?? null}
+          onSignIn={(url, key) => void signIn(url, key)}
+        />
+      )}
+    </main>
+  );
+}
+
+interface FormProps {
+  busy: boolean;
+  error: string | null;
+  onSignIn: (serverUrl: string, apiKey: string) => void;
+}
+
+function SignInForm({ busy, error, onSignIn }: FormProps) {
+  const [serverUrl, setServerUrl] = useState(DEFAULT_SERVER_URL);
+  const [apiKey, setApiKey] = useState('');
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    // Synchronous up to the permission prompt: it needs this click's user gesture.
+    onSignIn(serverUrl, apiKey);
+  };
+
+  return (
+    <section aria-labelledby="sign-in-title">
+      <h2 id="sign-in-title">Sign in</h2>
+      <p class="muted">Use the server address and the API key your workspace admin gave you.</p>
+      <form class="form" onSubmit={onSubmit} noValidate>
+        <label for="server-url">Server URL</label>
+        <input
+          id="server-url"
+          name="serverUrl"
+          type="url"
+          inputMode="url"
+          autoComplete="url"
+          spellcheck={false}
+          value={serverUrl}
+          onInput={(event) => setServerUrl(event.currentTarget.value)}
+        />
+        <label for="api-key">API key</label>
+        <input
+          id="api-key"
+          name="apiKey"
+          type="password"
+          autoComplete="off"
+          spellcheck={false}
+          value={apiKey}
+          onInput={(event) => setApiKey(event.currentTarget.value)}
+        />
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={busy} aria-busy={busy ? 'true' : undefined}>
+          Sign in
+        </button>
+      </form>
+    </section>
+  );
+}
+
+interface SignedInProps {
+  session: Extract<SessionView, { signedIn: true }>;
+  busy: boolean;
+  error: string | null;
+  onSignOut: () => void;
+}
+
+function SignedIn({ session, busy, error, onSignOut }: SignedInProps) {
+  const { user, workspace } = session.account;
+  return (
+    <section aria-labelledby="account-title">
+      <h2 id="account-title">Account</h2>
+      <p role="status">Signed in. Open a LinkedIn profile to reveal its contact data.</p>
+      <dl class="facts">
+        <dt>Signed in as</dt>
+        <dd>{user.email}</dd>
+        <dt>Workspace</dt>
+        <dd>{workspace.name}</dd>
+        <dt>Plan</dt>
+        <dd>{planName(workspace.plan)}</dd>
+        <dt>Renews</dt>
+        <dd>{formatDate(workspace.renewsAt)}</dd>
+        <dt>Server</dt>
+        <dd>{session.serverUrl}</dd>
+      </dl>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="button" disabled={busy} onClick={onSignOut}>
+        Sign out
+      </button>
+    </section>
+  );
+}

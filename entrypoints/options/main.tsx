@@ -1,0 +1,17 @@
+import '../../components/theme.css';
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { send } from '../../messaging/client.ts';
+import { onPush } from '../../messaging/pushes.ts';
+import { App } from './App.tsx';
+import { createOptionsStore } from './store.ts';
+
+const store = createOptionsStore({
+  send,
+  requestOrigins: (origins) => browser.permissions.request({ origins }),
+});
+onPush((push) => store.getState().receive(push));
+
+const root = document.getElementById('app');
+if (root) render(<App store={store} />, root);
+void store.getState().load();

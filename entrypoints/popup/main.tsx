@@ -1,0 +1,20 @@
+import '../../components/theme.css';
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { send } from '../../messaging/client.ts';
+import { onPush } from '../../messaging/pushes.ts';
+import { App } from './App.tsx';
+import { createPopupStore } from './store.ts';
+
+const store = createPopupStore({
+  send,
+  openOptions: async () => {
+    await browser.runtime.openOptionsPage();
+    window.close();
+  },
+});
+onPush((push) => store.getState().receive(push));
+
+const root = document.getElementById('app');
+if (root) render(<App store={store} />, root);
+void store.getState().load();

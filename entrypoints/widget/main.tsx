@@ -1,0 +1,18 @@
+/**
+ * The widget page, shown in an iframe on profile pages. It learns its lead from the
+ * background by its tab (`widgetOpened`), never from the page around it.
+ */
+import '../../components/theme.css';
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { send } from '../../messaging/client.ts';
+import { onPush } from '../../messaging/pushes.ts';
+import { App } from './App.tsx';
+import { createWidgetStore } from './store.ts';
+
+const store = createWidgetStore({ send, openOptions: () => browser.runtime.openOptionsPage() });
+onPush((push) => store.getState().receive(push));
+
+const root = document.getElementById('app');
+if (root) render(<App store={store} />, root);
+void store.getState().load();
