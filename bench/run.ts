@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: every benchmark, each printed with a baseline measured in the same run
+ * (these machines are noisy, so ratios matter more than absolute figures).
+ */
+import { spawnSync } from 'node:child_process';
+import { measureBundles, printBundles } from './bundles.ts';
+import { benchExtension } from './extension.ts';
+import { benchServer } from './server.ts';
+
+const only = process.argv.slice(2);
+const wants = (name: string) => only.length === 0 || only.includes(name);
+
+console.log(`# LeadLens benchmarks (${new Date().toISOString()}, Node ${process.version})`);
+if (wants('bundles') || wants('extension')) {
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) throw new Error('npm run build failed');
+}
+if (wants('bundles')) printBundles(measureBundles());
+if (wants('extension')) await benchExtension();
+if (wants('server')) await benchServer();

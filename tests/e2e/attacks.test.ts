@@ -1,0 +1,164 @@
+/**
+ * Attacks: a hostile host page that patches attachShadow, scans the DOM and frames, and posts
+ * messages; hostile profile text; messages with bad shapes or from the wrong sender.
+ * None of them reads contact data, executes anything, or spends a credit.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EXTENSION_ID, launchWithExtension, serveLinkedInPage, type ExtensionBrowser } from '../support/extension.ts';
+import { startTestServer, type TestServer, type TestWorkspace } from '../support/test-server.ts';
+import { profilePageHtml } from '../support/profile-page.ts';
+import { signIn } from './pages/options.ts';
+import { ProfilePage } from './pages/profile.ts';
+import { IMPORTED, PEOPLE } from './people.ts';
+
+let server: TestServer;
+let browser: ExtensionBrowser;
+let workspace: TestWorkspace;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await server.addPeople(IMPORTED);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+beforeEach(async () => {
+  browser = await launchWithExtension();
+  workspace = await server.createWorkspace({ b2bEmail: 10, phone: 5, directEmail: 5, export: 5 });
+  await signIn(browser, server.url, workspace.apiKey);
+});
+
+afterEach(async () => {
+  await browser?.close();
+});
+
+/** Runs before any other script on the page: everything it can reach ends up in window.__seen. */
+const HOSTILE_SCRIPT = `
+window.__seen = [];
+const record = (what) => { try { window.__seen.push(String(what)); } catch {} };
+const originalAttach = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) {
+  const root = originalAttach.call(this, { ...init, mode: 'open' });
+  (window.__roots = window.__roots || []).push(root);
+  return root;
+};
+const scan = () => {
+  record(document.documentElement.outerHTML);
+  for (const root of window.__roots || []) record(root.innerHTML);
+  for (const frame of document.querySelectorAll('iframe')) {
+    record('iframe src=' + frame.src);
+    try { record(frame.contentDocument.documentElement.outerHTML); } catch (error) { record('blocked: ' + error.name); }
+    try { frame.contentWindow.postMessage({ leadlens: 1, name: 'reveal', payload: { slug: 'ada-lovelace', types: ['phone', 'directEmail'] } }, '*'); } catch {}
+  }
+  window.postMessage({ leadlens: 1, name: 'reveal', payload: { slug: 'ada-lovelace', types: ['phone'] } }, '*');
+  try { chrome.runtime.sendMessage('${EXTENSION_ID}', { leadlens: 1, name: 'reveal', payload: { slug: 'ada-lovelace', types: ['phone'] } }, (reply) => record('reply ' + JSON.stringify(reply))); } catch (error) { record('sendMessage: ' + error.message); }
+};
+new MutationObserver(scan).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+setInterval(scan, 100);
+window.addEventListener('message', (event) => record('message ' + JSON.stringify(event.data)));
+`;
+
+describe('a hostile host page', () => {
+  it('reads no contact data and causes no charge', async () => {
+    const html = profilePageHtml({ name: 'Ada Lovelace' }).replace(
+      '<head>',
+      `<head><script>${HOSTILE_SCRIPT}</script>`,
+    );
+    await serveLinkedInPage(browser.context, /^https:\/\/www\.linkedin\.com\/in\/ada-lovelace\/?$/, html);
+    const before = await server.balances(workspace.apiKey);
+
+    const profile = await ProfilePage.open(browser, PEOPLE.ada.slug);
+    await profile.waitForLead('Ada Lovelace');
+    await profile.page.waitForTimeout(1_500);
+    expect(await server.balances(workspace.apiKey)).toEqual(before);
+
+    // The user reveals everything; the page keeps scanning and must still see none of it.
+    await profile.revealButton('b2bEmail').click();
+    await profile.revealButton('phone').click();
+    await expect.poll(() => profile.text('+44 7700 900123').isVisible()).toBe(true);
+    await expect.poll(() => profile.text('ada@analytical-engines.example').isVisible()).toBe(true);
+    await profile.page.waitForTimeout(1_000);
+
+    const seen = (await profile.page.evaluate(() => (window as unknown as { __seen: string[] }).__seen)).join('\n');
+    expect(seen.length).toBeGreaterThan(0);
+    for (const secret of [
+      'ada@analytical-engines.example',
+      '+44 7700 900123',
+      '+44 20 7946 0958',
+      'ada.lovelace@mail.example',
+    ]) {
+      expect(seen).not.toContain(secret);
+    }
+    const after = await server.balances(workspace.apiKey);
+    expect(after.phone.remaining).toBe(before.phone.remaining - 1);
+    expect(after.b2bEmail.remaining).toBe(before.b2bEmail.remaining - 1);
+    expect(after.directEmail.remaining).toBe(before.directEmail.remaining);
+  });
+});
+
+describe('hostile profile text', () => {
+  it('is shown as text and executes nothing', async () => {
+    const name = '<img src=x onerror="window.__pwned=1">Eve';
+    await serveLinkedInPage(
+      browser.context,
+      /^https:\/\/www\.linkedin\.com\/in\/eve-hostile\/?$/,
+      profilePageHtml({
+        name,
+        headline: 'x'.repeat(5_000) + ' مرحبا 👋',
+        company: '<script>window.__pwned=2</script>',
+      }),
+    );
+    const profile = await ProfilePage.open(browser, 'eve-hostile');
+    await expect.poll(() => profile.text('<img src=x onerror="window.__pwned=1">Eve').isVisible()).toBe(true);
+    await expect(profile.widget.locator('img[src="x"]').count()).resolves.toBe(0);
+    const widgetFrame = profile.page.frames().find((frame) => frame.url().includes('widget.html'));
+    expect(widgetFrame).toBeDefined();
+    expect(await widgetFrame?.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await profile.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+});
+
+describe('messages to the background', () => {
+  it('rejects bad shapes and messages from the wrong kind of sender', async () => {
+    await ProfilePage.serve(browser, PEOPLE.ada.slug, { name: 'Ada Lovelace' });
+    const profile = await ProfilePage.open(browser, PEOPLE.ada.slug);
+    await profile.waitForLead('Ada Lovelace');
+    const widgetFrame = profile.page.frames().find((frame) => frame.url().includes('widget.html'));
+    if (!widgetFrame) throw new Error('no widget frame');
+
+    const replies = await widgetFrame.evaluate(async () => {
+      const { chrome } = globalThis as unknown as {
+        chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } };
+      };
+      const send = (message: unknown) => chrome.runtime.sendMessage(message);
+      return {
+        badShape: await send({ leadlens: 1, name: 'reveal', payload: { slug: 42, types: 'phone' } }),
+        unknownName: await send({ leadlens: 1, name: 'chargeEverything', payload: {} }),
+        badType: await send({ leadlens: 1, name: 'reveal', payload: { slug: 'ada-lovelace', types: ['export'] } }),
+        // profileSeen belongs to content scripts on profile pages, not to extension pages.
+        wrongSender: await send({
+          leadlens: 1,
+          name: 'profileSeen',
+          payload: {
+            profile: {
+              slug: 'x',
+              url: 'https://www.linkedin.com/in/x/',
+              name: null,
+              headline: null,
+              company: null,
+              location: null,
+              unreadable: [],
+            },
+          },
+        }),
+      };
+    });
+    expect(replies.badShape).toMatchObject({ ok: false, error: { code: 'bad_message' } });
+    expect(replies.unknownName).toMatchObject({ ok: false, error: { code: 'bad_message' } });
+    expect(replies.badType).toMatchObject({ ok: false, error: { code: 'bad_message' } });
+    expect(replies.wrongSender).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect((await server.balances(workspace.apiKey)).phone.remaining).toBe(5);
+  });
+});

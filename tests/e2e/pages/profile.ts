@@ -1,0 +1,55 @@
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { RevealType } from '../../../shared/credits.ts';
+import type { ExtensionBrowser } from '../../support/extension.ts';
+import { serveLinkedInPage } from '../../support/extension.ts';
+import { profilePageHtml, type PageProfile } from '../../support/profile-page.ts';
+
+export const REVEAL_BUTTON: Record<RevealType, string> = {
+  b2bEmail: 'Reveal B2B email',
+  phone: 'Reveal phone',
+  directEmail: 'Reveal direct email',
+};
+
+/** A LinkedIn profile page with the LeadLens widget in it. */
+export class ProfilePage {
+  readonly widget: FrameLocator;
+
+  private constructor(readonly page: Page) {
+    this.widget = page.frameLocator('iframe[src*="widget.html"]');
+  }
+
+  static url(slug: string): string {
+    return `https://www.linkedin.com/in/${slug}/`;
+  }
+
+  /** Serves a generated profile page for `slug` in this browser. */
+  static async serve(browser: ExtensionBrowser, slug: string, profile: PageProfile): Promise<void> {
+    await serveLinkedInPage(
+      browser.context,
+      new RegExp(`^https://www\\.linkedin\\.com/in/${slug}/?(\\?.*)?$`),
+      profilePageHtml(profile),
+    );
+  }
+
+  static async open(browser: ExtensionBrowser, slug: string, page?: Page): Promise<ProfilePage> {
+    const tab = page ?? (await browser.context.newPage());
+    await tab.goto(ProfilePage.url(slug));
+    return new ProfilePage(tab);
+  }
+
+  static on(page: Page): ProfilePage {
+    return new ProfilePage(page);
+  }
+
+  revealButton(type: RevealType): Locator {
+    return this.widget.getByRole('button', { name: REVEAL_BUTTON[type], exact: true });
+  }
+
+  async waitForLead(name: string): Promise<void> {
+    await this.widget.getByText(name).first().waitFor({ timeout: 15_000 });
+  }
+
+  text(text: string | RegExp): Locator {
+    return this.widget.getByText(text).first();
+  }
+}
