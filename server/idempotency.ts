@@ -1,0 +1,160 @@
+/**
+ * Idempotency keys for charging requests (DESIGN section 4), scoped per pool. The key is
+ * recorded as in flight, committed, before the work, so a concurrent duplicate sees it; the
+ * response is stored in the same transaction as the work. A retry with the same key and body
+ * replays the stored status and bytes; a different body is a 422; a request still in flight
+ * is a 409. An in-flight record older than a minute was abandoned (its process died) and may
+ * be taken over; records are kept at least 24 hours.
+ */
+import { createHash } from 'node:crypto';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type Database, type Queryable, pgErrorCode, PG_ERRORS } from './db/database.ts';
+import { ApiError } from './errors.ts';
+
+export const IN_FLIGHT_TIMEOUT_MS = 60_000;
+export const RETENTION_MS = 24 * 60 * 60 * 1000;
+const MAX_KEY_LENGTH = 255;
+const TRANSACTION_ATTEMPTS = 3;
+
+export interface StoredResponse {
+  status: ContentfulStatusCode;
+  /** The JSON body, byte for byte what the first answer sent. */
+  body: string;
+  replayed: boolean;
+}
+
+export function hashRequest(canonical: unknown): string {
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
+export function checkIdempotencyKey(key: string | undefined, header: string): string {
+  if (key === undefined || key.trim() === '') {
+    throw new ApiError(400, 'idempotency_key_missing', `A charging request needs an ${header} header.`, header);
+  }
+  if (key.length > MAX_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new ApiError(
+      400,
+      'bad_request',
+      `${header} must be 1 to ${MAX_KEY_LENGTH} visible ASCII characters.`,
+      header,
+    );
+  }
+  return key;
+}
+
+interface Scope {
+  poolId: string;
+  key: string;
+  requestHash: string;
+  now: Date;
+}
+
+async function claimKey(db: Queryable, scope: Scope): Promise<boolean> {
+  const result = await db.query(
+    `INSERT INTO idempotency_keys (pool_id, key, request_hash, state, created_at, updated_at)
+     VALUES ($1, $2, $3, 'inFlight', $4, $4)
+     ON CONFLICT (pool_id, key) DO UPDATE
+       SET request_hash = EXCLUDED.request_hash, state = 'inFlight', status_code = NULL, response = NULL,
+           created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at
+     WHERE (idempotency_keys.state = 'inFlight' AND idempotency_keys.request_hash = EXCLUDED.request_hash
+            AND idempotency_keys.updated_at < $5)
+        OR idempotency_keys.created_at < $6
+     RETURNING 1`,
+    [
+      scope.poolId,
+      scope.key,
+      scope.requestHash,
+      scope.now,
+      new Date(scope.now.getTime() - IN_FLIGHT_TIMEOUT_MS),
+      new Date(scope.now.getTime() - RETENTION_MS),
+    ],
+  );
+  return result.rowCount > 0;
+}
+
+/** What an existing record says to do, or null when it vanished (released) and may be claimed. */
+async function existingOutcome(db: Queryable, scope: Scope): Promise<StoredResponse | null> {
+  const { rows } = await db.query<{
+    request_hash: string;
+    state: 'inFlight' | 'done';
+    status_code: number | null;
+    response: string | null;
+  }>(
+    'SELECT request_hash, state, status_code, response::text AS response FROM idempotency_keys WHERE pool_id = $1 AND key = $2',
+    [scope.poolId, scope.key],
+  );
+  const record = rows[0];
+  if (!record) return null;
+  if (record.request_hash !== scope.requestHash) {
+    throw new ApiError(
+      422,
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used for a different request; use a new key for a new request.',
+    );
+  }
+  if (record.state === 'done' && record.response !== null) {
+    return { status: (record.status_code ?? 200) as ContentfulStatusCode, body: record.response, replayed: true };
+  }
+  throw new ApiError(409, 'idempotency_in_flight', 'The same request is still being processed; retry shortly.');
+}
+
+function isRetryable(error: unknown): boolean {
+  const code = pgErrorCode(error);
+  return code === PG_ERRORS.deadlockDetected || code === PG_ERRORS.serializationFailure;
+}
+
+/**
+ * Runs `work` once per (pool, key): in a transaction that also stores its JSON answer, or
+ * not at all when the key's answer is already stored (then it is replayed).
+ */
+export async function runIdempotent(
+  db: Database,
+  scope: Scope,
+  work: (tx: Queryable) => Promise<unknown>,
+  status: ContentfulStatusCode = 200,
+): Promise<StoredResponse> {
+  let claimed = false;
+  for (let attempt = 0; attempt < 3 && !claimed; attempt++) {
+    claimed = await claimKey(db, scope);
+    if (!claimed) {
+      const outcome = await existingOutcome(db, scope);
+      if (outcome) return outcome;
+    }
+  }
+  if (!claimed) throw new ApiError(409, 'idempotency_in_flight', 'The same request is being retried; retry shortly.');
+
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction(async (tx) => {
+          const body = JSON.stringify(await work(tx));
+          await tx.query(
+            `UPDATE idempotency_keys SET state = 'done', status_code = $3, response = $4::json, updated_at = $5
+              WHERE pool_id = $1 AND key = $2`,
+            [scope.poolId, scope.key, status, body, scope.now],
+          );
+          return { status, body, replayed: false };
+        });
+      } catch (error) {
+        if (attempt >= TRANSACTION_ATTEMPTS || !isRetryable(error)) throw error;
+      }
+    }
+  } catch (error) {
+    // Release the key so the client's retry does the work instead of waiting out the timeout.
+    await db
+      .query("DELETE FROM idempotency_keys WHERE pool_id = $1 AND key = $2 AND state = 'inFlight'", [
+        scope.poolId,
+        scope.key,
+      ])
+      .catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Deletes records past retention; any server process may run it. */
+export async function purgeIdempotencyKeys(db: Queryable, now: Date = new Date()): Promise<number> {
+  const result = await db.query('DELETE FROM idempotency_keys WHERE created_at < $1', [
+    new Date(now.getTime() - RETENTION_MS * 2),
+  ]);
+  return result.rowCount;
+}

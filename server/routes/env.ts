@@ -1,0 +1,12 @@
+/** What every route handler gets from the app: its dependencies and, under /v1, the caller. */
+import type { Caller } from '../auth.ts';
+import type { Database } from '../db/database.ts';
+
+export interface AppDeps {
+  db: Database;
+  now: () => Date;
+}
+
+export interface AppEnv {
+  Variables: { caller: Caller; deps: AppDeps };
+}

@@ -1,0 +1,92 @@
+/**
+ * Starts the credits API on a loopback port: opens the database (migrating it), seeds the
+ * demo if asked, and listens. Used by `npm run server`, `npm start`, e2e tests and benchmarks.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from './app.ts';
+import type { Database } from './db/database.ts';
+import { openDatabase } from './db/open.ts';
+import { seedDemo } from './demo.ts';
+import { purgeIdempotencyKeys } from './idempotency.ts';
+
+export interface StartServerOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** 0 picks a free port. Default 8787. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  demoApiKey?: string;
+  /** Seed the demo workspace and people (idempotent). Default true. */
+  seedDemo?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Database;
+  /** The demo workspace, with its API key when known (just created, or given as demoApiKey). */
+  demo: { apiKey: string; workspaceId: string } | null;
+  /** Set when the demo exists but its key was printed on an earlier start and is not known now. */
+  demoWorkspaceId: string | null;
+  close(): Promise<void>;
+}
+
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
+  const db = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, lockPurpose: 'server' });
+  let server: ServerType | undefined;
+  try {
+    let demo: RunningServer['demo'] = null;
+    let demoWorkspaceId: string | null = null;
+    if (opts.seedDemo ?? true) {
+      const seeded = await seedDemo(db, { apiKey: opts.demoApiKey });
+      demoWorkspaceId = seeded.workspaceId;
+      if (seeded.apiKey) demo = { apiKey: seeded.apiKey, workspaceId: seeded.workspaceId };
+    }
+    const app = createApp({ db });
+    const host = opts.host ?? '127.0.0.1';
+    const port = await new Promise<number>((resolve, reject) => {
+      server = serve({ fetch: app.fetch, hostname: host, port: opts.port ?? 8787 }, (info: AddressInfo) =>
+        resolve(info.port),
+      );
+      server.once('error', reject);
+    });
+    let purging: Promise<unknown> = Promise.resolve();
+    const purge = () => {
+      purging = purgeIdempotencyKeys(db).catch((error: unknown) => console.warn('idempotency purge failed:', error));
+    };
+    purge();
+    const timer = setInterval(purge, PURGE_EVERY_MS);
+    timer.unref();
+    const urlHost = host.includes(':') ? `[${host}]` : host;
+    let closing: Promise<void> | null = null;
+    return {
+      url: `http://${urlHost}:${port}`,
+      port,
+      db,
+      demo,
+      demoWorkspaceId,
+      close() {
+        closing ??= (async () => {
+          clearInterval(timer);
+          await purging;
+          await new Promise<void>((resolve) => {
+            if (!server) return resolve();
+            server.close(() => resolve());
+            // Idle keep-alive connections would hold close() open.
+            if ('closeAllConnections' in server) server.closeAllConnections();
+          });
+          await db.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    server?.close();
+    await db.close();
+    throw error;
+  }
+}

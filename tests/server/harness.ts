@@ -1,0 +1,114 @@
+/**
+ * What the server tests share: a database per backend (PGlite in memory, or a fresh
+ * database on the private Postgres), the app on a movable clock, and a typed HTTP client
+ * that checks every answer against the shared API contract.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
+import {
+  AccountSchema,
+  AvailabilitySchema,
+  ErrorBodySchema,
+  IDEMPOTENCY_HEADER,
+  LedgerPageSchema,
+  RevealResponseSchema,
+  type ErrorBody,
+  type RevealRequest,
+} from '../../shared/api.ts';
+import type { CreditType, Plan } from '../../shared/credits.ts';
+import { createWorkspace } from '../../server/accounts.ts';
+import { createApp } from '../../server/app.ts';
+import type { Database } from '../../server/db/database.ts';
+import { openDatabase } from '../../server/db/open.ts';
+import { seedDemo } from '../../server/demo.ts';
+import { createDatabase } from '../support/postgres.ts';
+
+export type Backend = 'pglite' | 'postgres';
+export const BACKENDS: Backend[] = ['pglite', 'postgres'];
+
+export async function openTestDatabase(backend: Backend): Promise<Database> {
+  if (backend === 'pglite') return openDatabase({ dataDir: 'memory://' });
+  return openDatabase({ databaseUrl: await createDatabase(inject('postgresUrl')) });
+}
+
+/** A database URL option for startServer and spawned processes. */
+export async function testDatabaseOptions(backend: Backend): Promise<{ databaseUrl?: string; dataDir?: string }> {
+  return backend === 'pglite' ? { dataDir: 'memory://' } : { databaseUrl: await createDatabase(inject('postgresUrl')) };
+}
+
+export type Fetcher = (path: string, init?: RequestInit) => Promise<Response>;
+
+export function httpFetcher(baseUrl: string): Fetcher {
+  return (path, init) => fetch(baseUrl + path, init);
+}
+
+export interface Harness {
+  db: Database;
+  fetcher: Fetcher;
+  /** The app's clock; tests move it forward to reach renewals. */
+  clock: { now: Date };
+}
+
+/** One database and app per test file and backend (PGlite takes ~2 s to start), demo people seeded. */
+export function useHarness(backend: Backend): Harness {
+  const harness = { clock: { now: new Date() } } as Harness;
+  beforeAll(async () => {
+    harness.db = await openTestDatabase(backend);
+    await seedDemo(harness.db);
+    const app = createApp({ db: harness.db, now: () => harness.clock.now });
+    harness.fetcher = async (path, init) => app.request(path, init);
+  });
+  afterAll(async () => {
+    await harness.db?.close();
+  });
+  return harness;
+}
+
+export async function newWorkspace(
+  db: Database,
+  opts: { plan?: Plan; seats?: number; credits?: Partial<Record<CreditType, number>>; now?: Date } = {},
+) {
+  return createWorkspace(db, {
+    name: `Test ${randomUUID().slice(0, 8)}`,
+    plan: opts.plan ?? 'starter',
+    seats: opts.seats ?? 5,
+    credits: opts.credits ?? { b2bEmail: 10, phone: 10, directEmail: 10, export: 10 },
+    now: opts.now,
+  });
+}
+
+export async function expectError(response: Response, status: number, code: ErrorBody['error']['code']) {
+  expect(response.status).toBe(status);
+  const body = ErrorBodySchema.parse(await response.json());
+  expect(body.error.code).toBe(code);
+  return body.error;
+}
+
+/** A typed client for one API key; every success is parsed with the shared schema. */
+export function client(fetcher: Fetcher, apiKey: string) {
+  const auth = { Authorization: `Bearer ${apiKey}` };
+  const getOk = async (path: string) => {
+    const response = await fetcher(path, { headers: auth });
+    if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as unknown;
+  };
+  const revealRaw = (body: RevealRequest | unknown, key: string | null = randomUUID()) =>
+    fetcher('/v1/reveals', {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json', ...(key === null ? {} : { [IDEMPOTENCY_HEADER]: key }) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  return {
+    account: async () => AccountSchema.parse(await getOk('/v1/account')),
+    balances: async () => AccountSchema.parse(await getOk('/v1/account')).balances,
+    revealRaw,
+    reveal: async (lead: string, types: RevealRequest['types'], key?: string) => {
+      const response = await revealRaw({ lead, types }, key);
+      if (response.status !== 200) throw new Error(`POST /v1/reveals: ${response.status} ${await response.text()}`);
+      return RevealResponseSchema.parse(await response.json());
+    },
+    availability: async (lead: string) =>
+      AvailabilitySchema.parse(await getOk(`/v1/leads/${encodeURIComponent(lead)}/availability`)),
+    ledger: async (query = '') => LedgerPageSchema.parse(await getOk(`/v1/ledger${query}`)),
+  };
+}
