@@ -81,6 +81,17 @@ describe('when the server fails', () => {
     expect((await server.balances(workspace.apiKey)).phone.remaining).toBe(4);
   });
 
+  it('says so when the server does not answer in time, and spends nothing', async () => {
+    // Slower than the background's 20 s timeout: the proxy never forwards the abandoned request.
+    proxy.setMode({ kind: 'slow', delayMs: 60_000 }, onReveals);
+    const profile = await ProfilePage.open(browser, PEOPLE.ada.slug);
+    await profile.waitForLead('Ada Lovelace');
+    await profile.revealButton('phone').click();
+    await expect.poll(() => profile.text(/did not answer within/i).isVisible(), { timeout: 40_000 }).toBe(true);
+    await expect(profile.widget.getByRole('button', { name: 'Retry' }).isVisible()).resolves.toBe(true);
+    expect((await server.balances(workspace.apiKey)).phone.remaining).toBe(5);
+  }, 60_000);
+
   it('replays the committed reveal when the response was lost, charging once', async () => {
     proxy.setMode({ kind: 'dropResponse' }, { ...onReveals, times: 1 });
     const profile = await ProfilePage.open(browser, PEOPLE.ada.slug);

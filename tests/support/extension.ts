@@ -82,6 +82,11 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
       const deadline = Date.now() + 5_000;
       while (versions.size === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       for (const versionId of versions.keys()) await cdp.send('ServiceWorker.stopWorker', { versionId });
+      // Return only once Chrome reports the worker stopped, so tests know it really was.
+      const stopped = () => [...versions.values()].every((status) => status === 'stopped');
+      const stopDeadline = Date.now() + 5_000;
+      while (!stopped() && Date.now() < stopDeadline) await new Promise((r) => setTimeout(r, 20));
+      if (!stopped()) throw new Error('The service worker did not stop');
       await cdp.send('ServiceWorker.disable');
       await cdp.detach();
     },
