@@ -11,6 +11,7 @@ import { chromiumArgs, chromiumPath } from './tests/support/chromium.ts';
  */
 export default defineConfig({
   test: {
+    reporters: ['default', './tests/support/summary-reporter.ts'],
     projects: [
       {
         plugins: [WxtVitest()],
