@@ -112,6 +112,13 @@ describe('hostile profile text', () => {
     );
     const profile = await ProfilePage.open(browser, 'eve-hostile');
     await expect.poll(() => profile.text('<img src=x onerror="window.__pwned=1">Eve').isVisible()).toBe(true);
+    await expect(profile.text('<script>window.__pwned=2</script>').isVisible()).resolves.toBe(true);
+    // The 5,000-character headline arrives cut, and right-to-left text keeps its direction.
+    const headline = profile.widget.getByText(/^x+ مرحبا 👋$|^x+$/).first();
+    const shown = (await headline.textContent()) ?? '';
+    expect(shown.length).toBeGreaterThan(100);
+    expect(shown.length).toBeLessThanOrEqual(300);
+    expect(await headline.getAttribute('dir')).toBe('auto');
     await expect(profile.widget.locator('img[src="x"]').count()).resolves.toBe(0);
     const widgetFrame = profile.page.frames().find((frame) => frame.url().includes('widget.html'));
     expect(widgetFrame).toBeDefined();
@@ -121,6 +128,47 @@ describe('hostile profile text', () => {
 });
 
 describe('messages to the background', () => {
+  it('refuses privileged messages sent from the content script’s own world', async () => {
+    await ProfilePage.serve(browser, PEOPLE.ada.slug, { name: 'Ada Lovelace' });
+    const tab = await browser.context.newPage();
+    const cdp = await browser.context.newCDPSession(tab);
+    const isolated: number[] = [];
+    cdp.on(
+      'Runtime.executionContextCreated',
+      (event: { context: { id: number; name: string; auxData?: { type?: string } } }) => {
+        if (event.context.auxData?.type === 'isolated' && event.context.name === 'LeadLens')
+          isolated.push(event.context.id);
+      },
+    );
+    await cdp.send('Runtime.enable');
+    const profile = await ProfilePage.open(browser, PEOPLE.ada.slug, tab);
+    await profile.waitForLead('Ada Lovelace');
+    await expect.poll(() => isolated.length).toBeGreaterThan(0);
+
+    // Any script running in the content script's world can reach chrome.runtime.
+    const send = async (message: unknown): Promise<unknown> => {
+      const result = (await cdp.send('Runtime.evaluate', {
+        contextId: isolated[isolated.length - 1],
+        expression: `chrome.runtime.sendMessage(${JSON.stringify(message)})`,
+        awaitPromise: true,
+        returnByValue: true,
+      })) as { result: { value?: unknown }; exceptionDetails?: { text: string } };
+      if (result.exceptionDetails) throw new Error(result.exceptionDetails.text);
+      return result.result.value;
+    };
+
+    for (const message of [
+      { leadlens: 1, name: 'reveal', payload: { slug: PEOPLE.ada.slug, types: ['phone'] } },
+      { leadlens: 1, name: 'widgetOpened', payload: {} },
+      { leadlens: 1, name: 'sessionGet', payload: {} },
+      { leadlens: 1, name: 'signIn', payload: { serverUrl: 'http://127.0.0.1:1', apiKey: 'stolen' } },
+    ]) {
+      expect(await send(message)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    }
+    expect((await server.balances(workspace.apiKey)).phone.remaining).toBe(5);
+    await cdp.detach();
+  });
+
   it('rejects bad shapes and messages from the wrong kind of sender', async () => {
     await ProfilePage.serve(browser, PEOPLE.ada.slug, { name: 'Ada Lovelace' });
     const profile = await ProfilePage.open(browser, PEOPLE.ada.slug);

@@ -46,8 +46,8 @@ const onReveals = { paths: /^\/v1\/reveals/ };
 describe('when the server fails', () => {
   const failures: Array<[string, FaultMode, RegExp]> = [
     ['is down', { kind: 'down' }, /not reachable/i],
-    ['answers 500', { kind: 'status', status: 500 }, /server/i],
-    ['answers malformed JSON', { kind: 'malformed' }, /server/i],
+    ['answers 500', { kind: 'status', status: 500 }, /failed \(HTTP 500\)/],
+    ['answers malformed JSON', { kind: 'malformed' }, /answer LeadLens cannot read/],
   ];
 
   it.each(failures)(

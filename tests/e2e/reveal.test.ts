@@ -117,7 +117,12 @@ describe('revealing contact data', () => {
     await expect(profile.text(/0 left/i).isVisible()).resolves.toBe(true);
     const after = await server.balances(poor.apiKey);
     expect(after.phone.remaining).toBe(0);
+    expect(after.phone.used).toBe(0);
     expect(after.b2bEmail.remaining).toBe(5);
+    // The extension knew the balance was 0: it sent no request that had to fail (DESIGN section 1).
+    expect(reveals()).toEqual([]);
+    const ledger = await server.ledger(poor.apiKey);
+    expect(ledger.filter((entry) => entry.reason === 'reveal')).toEqual([]);
   });
 
   it('serves the values free again when the local cache is deleted', async () => {

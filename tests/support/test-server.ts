@@ -3,7 +3,7 @@
  * loopback port with an in-memory PGlite, with people imported from CSV and workspaces
  * created through the same code as the admin command.
  */
-import { AccountSchema, type Account, type Balances } from '../../shared/api.ts';
+import { AccountSchema, LedgerPageSchema, type Account, type Balances, type LedgerEntry } from '../../shared/api.ts';
 import type { CreditType, Plan } from '../../shared/credits.ts';
 import { createWorkspace } from '../../server/accounts.ts';
 import { importPeopleCsv } from '../../server/people.ts';
@@ -71,6 +71,14 @@ export async function startTestServer() {
     account,
     async balances(apiKey: string): Promise<Balances> {
       return (await account(apiKey)).balances;
+    },
+    /** The pool's newest ledger entries (first page). */
+    async ledger(apiKey: string): Promise<LedgerEntry[]> {
+      const response = await fetch(`${server.url}/v1/ledger?limit=500`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      if (!response.ok) throw new Error(`GET /v1/ledger: ${response.status} ${await response.text()}`);
+      return LedgerPageSchema.parse(await response.json()).entries;
     },
     close: () => server.close(),
   };
