@@ -41,6 +41,33 @@ export class ProfilePage {
     return new ProfilePage(page);
   }
 
+  /**
+   * Moves to another profile the way LinkedIn does: `history.pushState`, then the top card
+   * re-rendered in place after `renderDelayMs` (no page load).
+   */
+  async navigateInPage(slug: string, profile: Required<PageProfile>, renderDelayMs = 100): Promise<void> {
+    await this.page.evaluate(
+      ({ slug, profile, renderDelayMs }) => {
+        history.pushState({}, '', `/in/${slug}/`);
+        setTimeout(() => {
+          const set = (selector: string, text: string) => {
+            const element = document.querySelector(selector);
+            if (element) element.textContent = text;
+          };
+          set('main h1', profile.name);
+          set('main .text-body-medium', profile.headline);
+          set('main button[aria-label^="Current company"]', profile.company);
+          document
+            .querySelector('main button[aria-label^="Current company"]')
+            ?.setAttribute('aria-label', `Current company: ${profile.company}. Click to skip to experience card`);
+          set('main span.text-body-small', profile.location);
+          document.title = `${profile.name} | LinkedIn`;
+        }, renderDelayMs);
+      },
+      { slug, profile, renderDelayMs },
+    );
+  }
+
   revealButton(type: RevealType): Locator {
     return this.widget.getByRole('button', { name: REVEAL_BUTTON[type], exact: true });
   }
