@@ -7,24 +7,50 @@
 import { z } from 'zod';
 import type { Account, Balances, ContactValue } from './api.ts';
 import { RevealTypeSchema } from './api.ts';
-import type { RevealType } from './credits.ts';
+import { REVEAL_TYPES, type RevealType } from './credits.ts';
 import { MAX_PROFILE_TEXT, type ProfileSnapshot } from './profile.ts';
-import { MAX_SLUG_LENGTH } from './slug.ts';
+import { canonicalSlug, MAX_SLUG_LENGTH } from './slug.ts';
 
 /** Re-exported so pages can type what the widget shows from this one module. */
 export type { ProfileSnapshot };
 
+/** The only web origin whose pages LeadLens reads profiles from (and takes messages from). */
+export const PROFILE_ORIGIN = 'https://www.linkedin.com';
+
+/**
+ * The canonical slug of a LinkedIn profile address (`https://www.linkedin.com/in/<slug>`),
+ * or null when `raw` is not one (another site, http, a port, credentials, not under /in/).
+ */
+export function profileSlugOf(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  if (url.origin !== PROFILE_ORIGIN || url.username !== '' || url.password !== '') return null;
+  return canonicalSlug(url.pathname);
+}
+
 const text = z.string().max(MAX_PROFILE_TEXT).nullable();
 
-export const ProfileSnapshotSchema = z.object({
-  slug: z.string().min(1).max(MAX_SLUG_LENGTH),
-  url: z.string().url().max(2000),
-  name: text,
-  headline: text,
-  company: text,
-  location: text,
-  unreadable: z.array(z.enum(['name', 'headline', 'company', 'location'])).max(4),
-}) satisfies z.ZodType<ProfileSnapshot>;
+export const ProfileSnapshotSchema = z
+  .object({
+    slug: z.string().min(1).max(MAX_SLUG_LENGTH),
+    url: z.string().url().max(2000),
+    name: text,
+    headline: text,
+    company: text,
+    location: text,
+    unreadable: z.array(z.enum(['name', 'headline', 'company', 'location'])).max(4),
+  })
+  // A snapshot names its lead twice, by slug and by address; both must be the same profile.
+  // (Not compared with sender.url: Chrome does not update that on pushState, and LinkedIn
+  // moves between profiles without loading a page.)
+  .refine((profile) => profileSlugOf(profile.url) === profile.slug, {
+    message: 'the slug is not the canonical one of its LinkedIn profile address',
+    path: ['url'],
+  }) satisfies z.ZodType<ProfileSnapshot>;
 
 /** What the widget shows for one reveal type of one lead. */
 export type TypeView =
@@ -36,25 +62,46 @@ export type TypeView =
 
 export type LeadView = Record<RevealType, TypeView>;
 
+/**
+ * A pool as LeadLens scopes data to it: `"<serverUrl> <poolId>"`. Two servers may both have
+ * a pool `p1`; their leads and balances must not show for each other (DESIGN section 3).
+ * Built only by the background; pages compare scopes, never build them.
+ */
+export type PoolScope = string;
+
 export type SessionView =
   | {
       signedIn: false;
       /** Why the user was signed out when it was not their choice (the server refused the key). */
       reason?: MessageError;
     }
-  | { signedIn: true; serverUrl: string; account: Account };
+  | {
+      signedIn: true;
+      serverUrl: string;
+      account: Account;
+      /** The scope of this session's pool, to match `leadUpdated` pushes against. */
+      pool: PoolScope;
+    };
 
 export interface WidgetState {
   /** The tab the widget is shown in, to pick its own `tabProfileChanged` pushes. */
   tabId?: number;
   profile: ProfileSnapshot | null;
   session: SessionView;
+  /** The pool `lead` and `balances` belong to; null when signed out. */
+  pool: PoolScope | null;
   lead: LeadView | null;
   balances: Balances | null;
 }
 
 export interface RevealOutcome {
   slug: string;
+  /**
+   * The pool the answer belongs to. When the session changed during the reveal, the new
+   * session's pool (with what its cache holds); the widget drops an answer for a pool it
+   * no longer shows.
+   */
+  pool: PoolScope;
   lead: LeadView;
   balances: Balances | null;
   /**
@@ -111,7 +158,12 @@ export const protocol = {
     from: 'extensionPage',
     request: z.object({
       slug: z.string().min(1).max(MAX_SLUG_LENGTH),
-      types: z.array(RevealTypeSchema).min(1).max(3),
+      // As the API's RevealRequestSchema: each type at most once.
+      types: z
+        .array(RevealTypeSchema)
+        .min(1)
+        .max(REVEAL_TYPES.length)
+        .refine((types) => new Set(types).size === types.length, 'types must not repeat'),
     }),
   },
   sessionGet: { from: 'extensionPage', request: z.object({}) },
@@ -156,6 +208,14 @@ export interface Envelope<K extends MessageName = MessageName> {
  * `runtime.sendMessage`; content scripts never receive them.
  */
 export type Push =
-  | { leadlensPush: 1; kind: 'leadUpdated'; poolId: string; slug: string; lead: LeadView; balances: Balances | null }
+  | {
+      leadlensPush: 1;
+      kind: 'leadUpdated';
+      /** The scope of the pool that paid (see `PoolScope`), not the bare pool id. */
+      pool: PoolScope;
+      slug: string;
+      lead: LeadView;
+      balances: Balances | null;
+    }
   | { leadlensPush: 1; kind: 'sessionChanged'; session: SessionView }
   | { leadlensPush: 1; kind: 'tabProfileChanged'; tabId: number };

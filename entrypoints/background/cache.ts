@@ -4,15 +4,38 @@
  * strict durability, and nothing but IndexedDB is awaited inside a transaction.
  */
 import type { RevealType } from '../../shared/credits.ts';
+import type { LeadView, TypeView } from '../../shared/protocol.ts';
 import type { CachedType, Database, LeadRecord, PoolScope } from './database.ts';
+
+/** What a widget shows for one type as the cache knows it: revealed when paid, else unknown. */
+export function typeViewOf(cached: CachedType | undefined): TypeView {
+  return cached ? { status: 'revealed', values: cached.values, revealedAt: cached.revealedAt } : { status: 'unknown' };
+}
+
+/** A lead as the cache knows it: paid types revealed, the rest unknown. */
+export function leadViewFrom(record: LeadRecord | undefined): LeadView {
+  return {
+    b2bEmail: typeViewOf(record?.types.b2bEmail),
+    phone: typeViewOf(record?.types.phone),
+    directEmail: typeViewOf(record?.types.directEmail),
+  };
+}
 
 export async function readLead(db: Database, pool: PoolScope, slug: string): Promise<LeadRecord | undefined> {
   return db.get('leads', [pool, slug]);
 }
 
-/** The key that identifies a set of requested types; sorted, so A+B and B+A are one request. */
-export function typesKeyOf(types: readonly RevealType[]): string {
-  return [...types].sort().join(',');
+/**
+ * Puts requested types in the one order they are sent and keyed in, so A+B and B+A are one
+ * request (one body, one idempotency key).
+ */
+export function sortTypes(types: readonly RevealType[]): RevealType[] {
+  return [...types].sort();
+}
+
+/** The key that identifies a set of requested types, given in `sortTypes` order. */
+export function typesKeyOf(sorted: readonly RevealType[]): string {
+  return sorted.join(',');
 }
 
 /**

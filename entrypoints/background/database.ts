@@ -6,16 +6,17 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Account, ContactValue } from '../../shared/api.ts';
 import type { RevealType } from '../../shared/credits.ts';
+import type { PoolScope } from '../../shared/protocol.ts';
 
 export const DB_NAME = 'leadlens';
 export const DB_VERSION = 1;
+
+export type { PoolScope };
 
 /**
  * A pool as the cache knows it: the server's address and the pool id. Two servers may
  * both have a pool `p1`; their leads must not look paid to each other (DESIGN section 3).
  */
-export type PoolScope = string;
-
 export function poolScope(serverUrl: string, poolId: string): PoolScope {
   return `${serverUrl} ${poolId}`;
 }
@@ -74,8 +75,8 @@ export type Database = IDBPDatabase<LeadLensDB>;
  */
 export function createDatabase(name = DB_NAME): () => Promise<Database> {
   let opening: Promise<Database> | null = null;
-  return () => {
-    opening ??= openDB<LeadLensDB>(name, DB_VERSION, {
+  const open = (): Promise<Database> => {
+    const connection: Promise<Database> = openDB<LeadLensDB>(name, DB_VERSION, {
       upgrade(db, oldVersion) {
         if (oldVersion < 1) {
           db.createObjectStore('leads', { keyPath: ['pool', 'slug'] });
@@ -86,18 +87,21 @@ export function createDatabase(name = DB_NAME): () => Promise<Database> {
       blocked() {
         console.warn('LeadLens: the cache upgrade waits for an older connection to close.');
       },
-      blocking(_current, _blocked, event) {
-        // A newer version of the extension needs the database: let it upgrade, reopen on next use.
-        (event.target as IDBDatabase).close();
-        opening = null;
+      blocking() {
+        // A newer version of the extension needs the database: let it upgrade, reopen on next
+        // use. `blocking` only fires on an open connection, so `connection` has resolved.
+        void connection.then((db) => db.close());
+        forget(connection);
       },
       terminated() {
-        opening = null;
+        forget(connection);
       },
-    }).catch((error: unknown) => {
-      opening = null;
-      throw error;
     });
-    return opening;
+    connection.catch(() => forget(connection));
+    return connection;
   };
+  const forget = (connection: Promise<Database>) => {
+    if (opening === connection) opening = null;
+  };
+  return () => (opening ??= open());
 }

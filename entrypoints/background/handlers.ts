@@ -24,10 +24,9 @@ export function createHandlers(ctx: BackgroundContext, inFlight: InFlight): Hand
     },
     async widgetOpened(_payload, sender) {
       if (sender.tabId === null) {
-        return {
-          ok: true,
-          data: { profile: null, session: viewOf(await readSession(ctx)), lead: null, balances: null },
-        };
+        const session = viewOf(await readSession(ctx));
+        const pool = session.signedIn ? session.pool : null;
+        return { ok: true, data: { profile: null, session, pool, lead: null, balances: null } };
       }
       return { ok: true, data: await widgetState(ctx, sender.tabId) };
     },

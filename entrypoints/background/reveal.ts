@@ -13,21 +13,32 @@ import type { Balances } from '../../shared/api.ts';
 import { CREDIT_LABELS, type RevealType } from '../../shared/credits.ts';
 import type { LeadView, MessageError, Reply, RevealOutcome, TypeView } from '../../shared/protocol.ts';
 import { normalizeSlug } from '../../shared/slug.ts';
-import { confirmReveal, forgetPending, idempotencyKeyFor, readLead, typesKeyOf } from './cache.ts';
+import {
+  confirmReveal,
+  forgetPending,
+  idempotencyKeyFor,
+  leadViewFrom,
+  readLead,
+  sortTypes,
+  typesKeyOf,
+  typeViewOf,
+} from './cache.ts';
 import type { BackgroundContext } from './context.ts';
-import { poolScope, type CachedType, type Database, type LeadRecord, type PoolScope } from './database.ts';
+import type { CachedType, Database, LeadRecord, PoolScope } from './database.ts';
+import { describeError } from './describe-error.ts';
 import { push } from './push.ts';
 import {
   activeSession,
   apiFor,
-  describe,
+  readSession,
   recordBalances,
   refreshAccount,
+  scopeOf,
   signedOutError,
   signOutUnauthorized,
   type ActiveSession,
 } from './session.ts';
-import { leadViewFrom, profileOf } from './tabs.ts';
+import { profileOf } from './tabs.ts';
 
 /** What one request (or one local decision) found for the types it handled. */
 interface JobResult {
@@ -64,15 +75,17 @@ export async function reveal(
       error: { code: 'no_profile', message: 'This tab no longer shows that profile. Reload the page and try again.' },
     };
   }
-  const types = [...new Set(payload.types)];
-  const pool = poolScope(session.serverUrl, session.account.pool.id);
+  // The schema refuses repeated types. One order from here on: every request for a set of
+  // types has one body and one idempotency key.
+  const types = sortTypes(payload.types);
+  const pool = scopeOf(session);
   const db = await ctx.db();
 
   // Cache first: types this pool already paid for cost nothing and need no request (R3).
   const cached = await readLeadSafely(db, pool, slug);
   const lead = leadViewFrom(cached);
   const missing = types.filter((type) => !cached?.types[type]);
-  if (missing.length === 0) return { ok: true, data: { slug, lead, balances: session.account.balances } };
+  if (missing.length === 0) return { ok: true, data: { slug, pool, lead, balances: session.account.balances } };
 
   // From here to the map updates nothing is awaited: checking and claiming a type is atomic.
   const jobs = new Map<RevealType, Promise<JobResult>>();
@@ -107,7 +120,21 @@ export async function reveal(
     if (result.balances) balances = result.balances;
     warning ??= result.warning;
   }
-  const outcome: RevealOutcome = { slug, lead, balances };
+
+  // The user may have signed out, or in to another account, while the jobs ran: this answer
+  // is the old pool's. Say what holds now instead (the pages reload on `sessionChanged`).
+  const after = await readSession(ctx);
+  if (after?.state !== 'signedIn') {
+    const reason = after?.state === 'signedOut' ? after.reason : null;
+    return { ok: false, error: { code: 'signed_out', message: reason?.message ?? signedOutError.message } };
+  }
+  const afterPool = scopeOf(after);
+  if (afterPool !== pool) {
+    const now = leadViewFrom(await readLeadSafely(db, afterPool, slug));
+    return { ok: true, data: { slug, pool: afterPool, lead: now, balances: after.account.balances } };
+  }
+
+  const outcome: RevealOutcome = { slug, pool, lead, balances };
   if (warning) outcome.warning = warning;
   return { ok: true, data: outcome };
 }
@@ -131,7 +158,7 @@ async function runJob(
     let ask: RevealType[] = [];
     for (const type of types) {
       const paid = cached?.types[type];
-      if (paid) views[type] = { status: 'revealed', values: paid.values, revealedAt: paid.revealedAt };
+      if (paid) views[type] = typeViewOf(paid);
       else ask.push(type);
     }
     if (ask.length === 0) return { views, balances: null };
@@ -151,8 +178,8 @@ async function runJob(
     ask = ask.filter((type) => current.account.balances[type].remaining > 0);
     if (ask.length === 0) return { views, balances: current.account.balances };
 
+    // `ask` keeps the sorted order `reveal` gave `types`.
     const typesKey = typesKeyOf(ask);
-    const sorted = [...ask].sort();
     let idempotencyKey: string;
     try {
       idempotencyKey = await idempotencyKeyFor(db, pool, slug, typesKey, ctx.newIdempotencyKey, ctx.now);
@@ -163,7 +190,7 @@ async function runJob(
       idempotencyKey = ctx.newIdempotencyKey();
     }
 
-    const answer = await apiFor(ctx, current).reveal(slug, sorted, idempotencyKey);
+    const answer = await apiFor(ctx, current).reveal(slug, ask, idempotencyKey);
     if (!answer.ok) {
       // Keep the key when the server may have done it: the retry then replays (one charge).
       if (!answer.error.mayHaveCommitted) await forgetPending(db, pool, slug, typesKey).catch(() => undefined);
@@ -191,8 +218,9 @@ async function runJob(
           message: `LeadLens server at ${current.serverUrl} did not answer for ${CREDIT_LABELS[type]}. Retry.`,
         };
       } else if (result.status === 'revealed') {
-        revealed[type] = { values: result.values, revealedAt };
-        answered[type] = { status: 'revealed', values: result.values, revealedAt };
+        const paid: CachedType = { values: result.values, revealedAt };
+        revealed[type] = paid;
+        answered[type] = typeViewOf(paid);
       } else if (result.status === 'notFound') {
         answered[type] = { status: 'notFound' };
       } else {
@@ -206,7 +234,7 @@ async function runJob(
     } catch (error) {
       warning = {
         code: 'storage_failed',
-        message: `The revealed data is shown but could not be saved in this browser (${describe(error)}). Nothing is lost: the server shows it again for free.`,
+        message: `The revealed data is shown but could not be saved in this browser (${describeError(error)}). Nothing is lost: the server shows it again for free.`,
       };
     }
     await recordBalances(ctx, current, answer.data.balances);
@@ -215,7 +243,7 @@ async function runJob(
     void push({
       leadlensPush: 1,
       kind: 'leadUpdated',
-      poolId: current.account.pool.id,
+      pool,
       slug,
       lead,
       balances: answer.data.balances,
@@ -226,7 +254,7 @@ async function runJob(
   } catch (error) {
     const failure: MessageError = {
       code: 'internal',
-      message: `LeadLens failed while revealing (${describe(error)}). Retry; nothing was charged twice.`,
+      message: `LeadLens failed while revealing (${describeError(error)}). Retry; nothing was charged twice.`,
     };
     return { views: errorViews(types, failure), balances: null };
   }

@@ -6,6 +6,7 @@
 import { browser, type Browser } from 'wxt/browser';
 import { z } from 'zod';
 import {
+  PROFILE_ORIGIN,
   protocol,
   type MessageError,
   type MessageName,
@@ -13,7 +14,6 @@ import {
   type ResponseOf,
   type SenderKind,
 } from '../../shared/protocol.ts';
-import { canonicalSlug } from '../../shared/slug.ts';
 
 type MessageSender = Browser.runtime.MessageSender;
 
@@ -30,9 +30,6 @@ export type PayloadOf<K extends MessageName> = z.output<(typeof protocol)[K]['re
 export type Handlers = {
   [K in MessageName]: (payload: PayloadOf<K>, sender: CheckedSender) => Promise<Reply<ResponseOf<K>>>;
 };
-
-/** Pages the content script runs on; the only web origin allowed to talk to the background. */
-const CONTENT_ORIGIN = 'https://www.linkedin.com';
 
 const EnvelopeSchema = z.object({ leadlens: z.literal(1), name: z.string().max(100), payload: z.unknown() });
 
@@ -69,16 +66,6 @@ export async function route(
         `LeadLens rejected a "${messageName}" message: ${issue?.message ?? 'bad payload'}${where}.`,
       );
     }
-    if (messageName === 'profileSeen') {
-      // The snapshot must be a LinkedIn profile whose slug is the canonical one of its own
-      // address. (Not compared with sender.url: Chrome does not update that on pushState, and
-      // LinkedIn moves between profiles without loading a page.)
-      const { profile } = payload.data as PayloadOf<'profileSeen'>;
-      if (!isProfileUrl(profile.url) || canonicalSlug(profile.url) !== profile.slug) {
-        return refuse('bad_message', 'LeadLens rejected a profile that does not match its LinkedIn address.');
-      }
-    }
-
     await ready;
     const handler = handlers[messageName] as (payload: unknown, sender: CheckedSender) => Promise<Reply<unknown>>;
     return await handler(payload.data, checked);
@@ -88,15 +75,6 @@ export async function route(
       'internal',
       `LeadLens failed to handle the request (${error instanceof Error ? error.message : String(error)}). Try again.`,
     );
-  }
-}
-
-function isProfileUrl(raw: string): boolean {
-  try {
-    const url = new URL(raw);
-    return url.origin === CONTENT_ORIGIN && url.pathname.startsWith('/in/');
-  } catch {
-    return false;
   }
 }
 
@@ -142,8 +120,15 @@ function checkSender(sender: MessageSender, expected: SenderKind): CheckedSender
   // A content script: in a tab, on a LinkedIn page (any: it follows the SPA from the feed to
   // a profile, and sender.url keeps the address the document was loaded with), never an
   // extension page.
-  if (url.origin !== CONTENT_ORIGIN || tabId === null || tabId < 0) {
+  if (url.origin !== PROFILE_ORIGIN || tabId === null || tabId < 0) {
     return forbidden('Only the LeadLens script on a LinkedIn page may send this message.');
+  }
+  // The tab's own page: its top frame (the script runs there only), and the document the
+  // user sees. A prerendered or back/forward-cached document must not replace the tab's
+  // profile. Chrome says which with `documentLifecycle`; browsers without it omit it.
+  if (sender.frameId !== 0) return forbidden('Only the top frame of a LinkedIn tab may send this message.');
+  if (sender.documentLifecycle !== undefined && sender.documentLifecycle !== 'active') {
+    return forbidden('Only the page shown in a LinkedIn tab may send this message.');
   }
   return { kind: 'contentScript', tabId, url };
 }

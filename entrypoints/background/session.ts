@@ -1,28 +1,18 @@
 /**
- * Sign-in state. The session (server address, API key, account) lives in the background's
- * IndexedDB, which content scripts cannot open; `storage.local` (readable by content
- * scripts) only ever holds the last known balances, for a fast popup, never the key.
+ * Sign-in state. The session (server address, API key, account and balances) lives in the
+ * background's IndexedDB, which content scripts cannot open. Nothing of it goes to
+ * `storage.local`, which content scripts can read; pages get it through `sessionGet`.
  */
-import { storage } from 'wxt/utils/storage';
-import type { Account, Balances } from '../../shared/api.ts';
+import type { Balances } from '../../shared/api.ts';
 import type { MessageError, Reply, SessionView } from '../../shared/protocol.ts';
 import { normalizeServerUrl } from '../../shared/server-url.ts';
 import { createApiClient, type ApiClient, type ApiFailure } from './api-client.ts';
 import type { BackgroundContext } from './context.ts';
-import type { SessionRecord } from './database.ts';
+import { poolScope, type PoolScope, type SessionRecord } from './database.ts';
+import { describeError } from './describe-error.ts';
 import { push } from './push.ts';
 
 export type ActiveSession = Extract<SessionRecord, { state: 'signedIn' }>;
-
-/** The popup's fast path: balances as last seen, without the key or who is signed in. */
-export interface LastBalances {
-  poolId: string;
-  plan: Account['workspace']['plan'];
-  balances: Balances;
-  updatedAt: string;
-}
-
-export const lastBalancesItem = storage.defineItem<LastBalances>('local:lastBalances');
 
 export async function readSession(ctx: BackgroundContext): Promise<SessionRecord | undefined> {
   const db = await ctx.db();
@@ -36,8 +26,20 @@ export async function activeSession(ctx: BackgroundContext): Promise<ActiveSessi
 
 export function viewOf(record: SessionRecord | undefined | null): SessionView {
   if (!record) return { signedIn: false };
-  if (record.state === 'signedIn') return { signedIn: true, serverUrl: record.serverUrl, account: record.account };
+  if (record.state === 'signedIn') {
+    return {
+      signedIn: true,
+      serverUrl: record.serverUrl,
+      account: record.account,
+      pool: scopeOf(record),
+    };
+  }
   return record.reason ? { signedIn: false, reason: record.reason } : { signedIn: false };
+}
+
+/** The cache scope of a session's pool. */
+export function scopeOf(session: Pick<ActiveSession, 'serverUrl' | 'account'>): PoolScope {
+  return poolScope(session.serverUrl, session.account.pool.id);
 }
 
 export function apiFor(ctx: BackgroundContext, session: Pick<ActiveSession, 'serverUrl' | 'apiKey'>): ApiClient {
@@ -96,11 +98,10 @@ export async function signIn(ctx: BackgroundContext, rawUrl: string, rawKey: str
       ok: false,
       error: {
         code: 'storage_failed',
-        message: `LeadLens could not save your session in the browser's storage (${describe(error)}). Free some disk space, then sign in again.`,
+        message: `LeadLens could not save your session in the browser's storage (${describeError(error)}). Free some disk space, then sign in again.`,
       },
     };
   }
-  await mirrorBalances(ctx, account.data);
   const view = viewOf(record);
   void push({ leadlensPush: 1, kind: 'sessionChanged', session: view });
   return { ok: true, data: view };
@@ -113,7 +114,6 @@ export async function signOut(
 ): Promise<SessionView> {
   const record: SessionRecord = { id: 'current', state: 'signedOut', reason };
   await writeSession(ctx, record);
-  await lastBalancesItem.removeValue();
   const view = viewOf(record);
   void push({ leadlensPush: 1, kind: 'sessionChanged', session: view });
   return view;
@@ -195,24 +195,5 @@ async function updateSession(
     console.warn('LeadLens: could not update the stored balances', error);
     return null;
   }
-  if (updated) await mirrorBalances(ctx, updated.account);
   return updated;
-}
-
-export function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-async function mirrorBalances(ctx: BackgroundContext, account: Account): Promise<void> {
-  try {
-    await lastBalancesItem.setValue({
-      poolId: account.pool.id,
-      plan: account.workspace.plan,
-      balances: account.balances,
-      updatedAt: new Date(ctx.now()).toISOString(),
-    });
-  } catch (error) {
-    // Only a display shortcut; the session in IndexedDB is the truth.
-    console.warn('LeadLens: could not mirror balances to storage.local', error);
-  }
 }

@@ -4,12 +4,11 @@
  * and content scripts cannot read it (its default access level is trusted contexts only).
  */
 import { browser } from 'wxt/browser';
-import { REVEAL_TYPES } from '../../shared/credits.ts';
 import type { ProfileSnapshot } from '../../shared/profile.ts';
-import { ProfileSnapshotSchema, type LeadView, type TypeView, type WidgetState } from '../../shared/protocol.ts';
-import { readLead } from './cache.ts';
+import { ProfileSnapshotSchema, type LeadView, type WidgetState } from '../../shared/protocol.ts';
+import { leadViewFrom, readLead } from './cache.ts';
 import type { BackgroundContext } from './context.ts';
-import { poolScope, type LeadRecord } from './database.ts';
+import { poolScope } from './database.ts';
 import { push } from './push.ts';
 import { readSession, viewOf } from './session.ts';
 
@@ -34,18 +33,6 @@ export async function profileOf(tabId: number): Promise<ProfileSnapshot | null> 
   return parsed.success ? parsed.data : null;
 }
 
-/** A lead as the cache knows it: paid types revealed, the rest unknown. */
-export function leadViewFrom(record: LeadRecord | undefined): LeadView {
-  const entries = REVEAL_TYPES.map((type): [string, TypeView] => {
-    const cached = record?.types[type];
-    return [
-      type,
-      cached ? { status: 'revealed', values: cached.values, revealedAt: cached.revealedAt } : { status: 'unknown' },
-    ];
-  });
-  return Object.fromEntries(entries) as LeadView;
-}
-
 /**
  * What a widget shows when it opens: its tab's profile, the session, the lead with the types
  * this pool already paid (from the cache, with no network call) and the last known balances.
@@ -53,11 +40,9 @@ export function leadViewFrom(record: LeadRecord | undefined): LeadView {
 export async function widgetState(ctx: BackgroundContext, tabId: number): Promise<WidgetState> {
   const [profile, session] = await Promise.all([profileOf(tabId), readSession(ctx)]);
   const view = viewOf(session);
-  if (session?.state !== 'signedIn') return { tabId, profile, session: view, lead: null, balances: null };
+  if (session?.state !== 'signedIn') return { tabId, profile, session: view, pool: null, lead: null, balances: null };
+  const pool = poolScope(session.serverUrl, session.account.pool.id);
   let lead: LeadView | null = null;
-  if (profile) {
-    const db = await ctx.db();
-    lead = leadViewFrom(await readLead(db, poolScope(session.serverUrl, session.account.pool.id), profile.slug));
-  }
-  return { tabId, profile, session: view, lead, balances: session.account.balances };
+  if (profile) lead = leadViewFrom(await readLead(await ctx.db(), pool, profile.slug));
+  return { tabId, profile, session: view, pool, lead, balances: session.account.balances };
 }

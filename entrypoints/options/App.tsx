@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDate, planName } from '../../components/format.ts';
 import { useStore } from '../../components/useStore.ts';
 import type { SessionView } from '../../shared/protocol.ts';
@@ -6,12 +7,14 @@ import { DEFAULT_SERVER_URL, type OptionsStore } from './store.ts';
 
 /** Options: sign in to a LeadLens server, or see who is signed in and sign out. */
 export function App({ store }: { store: OptionsStore }) {
-  const { session, busy, error, signIn, signOut } = useStore(store);
+  const { session, loadError, busy, error, load, signIn, signOut } = useStore(store);
 
   return (
     <main class="page">
       <h1>LeadLens settings</h1>
-      {session === null ? (
+      {session === null && loadError !== null ? (
+        <ErrorNotice message={loadError} onRetry={() => void load()} />
+      ) : session === null ? (
         <p class="muted" aria-busy="true">
           Loading…
         </p>

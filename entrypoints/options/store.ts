@@ -21,6 +21,8 @@ export interface OptionsDeps {
 export interface OptionsStoreState {
   /** Null until the background has answered. */
   session: SessionView | null;
+  /** Why the session could not be read; the page offers Retry instead of a sign-in form. */
+  loadError: string | null;
   busy: boolean;
   error: string | null;
 
@@ -35,13 +37,17 @@ export type OptionsStore = StoreApi<OptionsStoreState>;
 export function createOptionsStore({ send, requestOrigins }: OptionsDeps): OptionsStore {
   return createStore<OptionsStoreState>()((set, get) => ({
     session: null,
+    loadError: null,
     busy: false,
     error: null,
 
     async load() {
+      set({ loadError: null });
       const reply = await send('sessionGet', {});
+      // Not knowing the session is not being signed out: a sign-in form here would invite
+      // signing in again over a session that may be fine.
       if (reply.ok) set({ session: reply.data });
-      else set({ session: { signedIn: false }, error: reply.error.message });
+      else set({ loadError: reply.error.message });
     },
 
     async signIn(serverUrl, apiKey) {
@@ -87,7 +93,7 @@ export function createOptionsStore({ send, requestOrigins }: OptionsDeps): Optio
     },
 
     receive(push) {
-      if (push.kind === 'sessionChanged') set({ session: push.session });
+      if (push.kind === 'sessionChanged') set({ session: push.session, loadError: null });
     },
   }));
 }

@@ -7,7 +7,7 @@ import type { PopupStore } from './store.ts';
 
 /** The toolbar popup: who is signed in and the credits left of each type. */
 export function App({ store }: { store: PopupStore }) {
-  const { session, error, load, openOptions } = useStore(store);
+  const { session, error, openError, load, openOptions } = useStore(store);
 
   if (session === null) {
     return (
@@ -33,6 +33,7 @@ export function App({ store }: { store: PopupStore }) {
         <button type="button" class="primary" onClick={openOptions}>
           Sign in
         </button>
+        {openError && <ErrorNotice message={openError} />}
       </main>
     );
   }
@@ -57,6 +58,7 @@ export function App({ store }: { store: PopupStore }) {
       <button type="button" class="link" onClick={openOptions}>
         Settings
       </button>
+      {openError && <ErrorNotice message={openError} />}
     </main>
   );
 }

@@ -1,7 +1,6 @@
 import '../../components/theme.css';
 import { render } from 'preact';
-import { browser } from 'wxt/browser';
-import { send } from '../../messaging/client.ts';
+import { openOptionsPage, send } from '../../messaging/client.ts';
 import { onPush } from '../../messaging/pushes.ts';
 import { App } from './App.tsx';
 import { createPopupStore } from './store.ts';
@@ -9,8 +8,9 @@ import { createPopupStore } from './store.ts';
 const store = createPopupStore({
   send,
   openOptions: async () => {
-    await browser.runtime.openOptionsPage();
-    window.close();
+    const opened = await openOptionsPage();
+    if (opened.ok) window.close();
+    return opened;
   },
 });
 onPush((push) => store.getState().receive(push));

@@ -1,17 +1,21 @@
 /** The popup's view of the session: who is signed in and the credits left. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Send } from '../../messaging/client.ts';
-import type { Push, SessionView } from '../../shared/protocol.ts';
+import type { Push, Reply, SessionView } from '../../shared/protocol.ts';
 
 export interface PopupDeps {
   send: Send;
-  openOptions: () => Promise<void> | void;
+  /** Opens the options page; a failure is a value (see messaging/client.ts `openOptionsPage`). */
+  openOptions: () => Promise<Reply<null>>;
 }
 
 export interface PopupStoreState {
   /** Null until the background has answered. */
   session: SessionView | null;
+  /** Why the session or the fresh figures could not be read. */
   error: string | null;
+  /** Why the options page did not open. */
+  openError: string | null;
 
   load(): Promise<void>;
   receive(push: Push): void;
@@ -24,6 +28,7 @@ export function createPopupStore({ send, openOptions }: PopupDeps): PopupStore {
   return createStore<PopupStoreState>()((set, get) => ({
     session: null,
     error: null,
+    openError: null,
 
     /** The stored session at once, then the account read again from the server (free). */
     async load() {
@@ -45,14 +50,18 @@ export function createPopupStore({ send, openOptions }: PopupDeps): PopupStore {
       // A reveal changed the balances: the account's figures are read again.
       if (push.kind === 'leadUpdated' && push.balances) {
         const session = get().session;
-        if (session?.signedIn && session.account.pool.id === push.poolId) {
+        // Only this account's pool: the scope names the server as well as the pool.
+        if (session?.signedIn && session.pool === push.pool) {
           set({ session: { ...session, account: { ...session.account, balances: push.balances } } });
         }
       }
     },
 
     openOptions() {
-      void openOptions();
+      set({ openError: null });
+      void openOptions().then((opened) => {
+        if (!opened.ok) set({ openError: opened.error.message });
+      });
     },
   }));
 }

@@ -176,12 +176,19 @@ function RevealRow({ type, row, reveal, session, copy }: RowProps) {
   } else if (row.status === 'notFound') {
     body = <p role="status">No {words} found. Nothing was charged.</p>;
   } else if (row.status === 'insufficientCredits') {
+    // Credits can come back (an admin adds some, the month renews): the background reads the
+    // figures again before it refuses once more.
     body = (
-      <div role="status">
-        <p>
-          Out of {words} credits: {row.remaining} left.
-        </p>
-        <p class="muted small">{outOfCreditsAdvice(type, session)}</p>
+      <div class="notice">
+        <div role="status">
+          <p>
+            Out of {words} credits: {row.remaining} left.
+          </p>
+          <p class="muted small">{outOfCreditsAdvice(type, session)}</p>
+        </div>
+        <button type="button" onClick={reveal}>
+          Check again
+        </button>
       </div>
     );
   } else {

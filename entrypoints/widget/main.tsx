@@ -4,13 +4,12 @@
  */
 import '../../components/theme.css';
 import { render } from 'preact';
-import { browser } from 'wxt/browser';
-import { send } from '../../messaging/client.ts';
+import { openOptionsPage, send } from '../../messaging/client.ts';
 import { onPush } from '../../messaging/pushes.ts';
 import { App } from './App.tsx';
 import { createWidgetStore } from './store.ts';
 
-const store = createWidgetStore({ send, openOptions: () => browser.runtime.openOptionsPage() });
+const store = createWidgetStore({ send, openOptions: openOptionsPage });
 onPush((push) => store.getState().receive(push));
 
 const root = document.getElementById('app');

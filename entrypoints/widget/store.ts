@@ -1,16 +1,18 @@
 /**
  * The widget's state: its tab's lead as the background knows it, plus what is in flight
- * here. The background owns the truth (cache, credits); this store only shows it.
+ * here. The background owns the truth (cache, credits, the refusal of a reveal without
+ * credits); this store only shows it, and asks.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Send } from '../../messaging/client.ts';
 import type { Balances } from '../../shared/api.ts';
 import type { RevealType } from '../../shared/credits.ts';
-import type { LeadView, MessageError, Push, TypeView, WidgetState } from '../../shared/protocol.ts';
+import type { LeadView, MessageError, PoolScope, Push, Reply, TypeView, WidgetState } from '../../shared/protocol.ts';
 
 export interface WidgetDeps {
   send: Send;
-  openOptions: () => Promise<void> | void;
+  /** Opens the options page; a failure is a value (see messaging/client.ts `openOptionsPage`). */
+  openOptions: () => Promise<Reply<null>>;
 }
 
 export interface WidgetStoreState {
@@ -18,11 +20,15 @@ export interface WidgetStoreState {
   phase: 'loading' | 'ready' | 'failed';
   loadError: MessageError | null;
   view: WidgetState | null;
-  /** Reveals sent and not answered yet: their buttons stay disabled. */
-  pending: Partial<Record<RevealType, true>>;
+  /**
+   * Reveals sent and not answered yet, each with its request number: their buttons stay
+   * disabled. Like `failures` and `warning`, they belong to the lead and pool shown, and are
+   * dropped when the widget loads another.
+   */
+  pending: Partial<Record<RevealType, number>>;
   /** Reveals whose message failed (worker stopped, extension reloaded): shown with Retry. */
   failures: Partial<Record<RevealType, MessageError>>;
-  /** Something to know although the last reveal worked (e.g. the values could not be saved locally). */
+  /** Something to know although the last action worked (e.g. values not saved locally). */
   warning: MessageError | null;
 
   load(): Promise<void>;
@@ -56,27 +62,40 @@ export function balancesOf(state: WidgetStoreState): Balances | null {
   return view.session.signedIn ? view.session.account.balances : null;
 }
 
+/** The lead and pool a state shows, as one comparable value; null when it shows none. */
+function subjectOf(view: WidgetState | null): string | null {
+  if (!view?.profile || !view.pool) return null;
+  return JSON.stringify([view.pool, view.profile.slug]);
+}
+
 function omit<T>(record: Partial<Record<RevealType, T>>, types: RevealType[]): Partial<Record<RevealType, T>> {
   return Object.fromEntries(Object.entries(record).filter(([type]) => !types.includes(type as RevealType)));
 }
 
-function unknownLead(): LeadView {
-  return { b2bEmail: { status: 'unknown' }, phone: { status: 'unknown' }, directEmail: { status: 'unknown' } };
-}
-
 export function createWidgetStore({ send, openOptions }: WidgetDeps): WidgetStore {
+  /** Numbers the loads: only the answer to the latest one is shown. */
+  let loads = 0;
+  /** Numbers the reveals, so an answer only ends the wait it started. */
+  let reveals = 0;
+
   return createStore<WidgetStoreState>()((set, get) => {
-    /** Takes a lead that the background says changed, if it is this widget's lead. */
-    const applyLead = (slug: string, lead: LeadView, balances: Balances | null) => {
+    /**
+     * Takes a lead that the background says changed, if it is this widget's lead in this
+     * widget's pool: an answer or push for another account's pool never shows here (DESIGN
+     * section 3), even when the user switched accounts while it was on its way.
+     */
+    const applyLead = (pool: PoolScope, slug: string, lead: LeadView, balances: Balances | null) => {
       const view = get().view;
-      if (!view?.profile || view.profile.slug !== slug) return;
+      if (!view?.profile || view.profile.slug !== slug || view.pool !== pool) return;
       // A settled answer (from this reveal or another tab's) ends the wait and the failure.
       const settled = (Object.keys(lead) as RevealType[]).filter(
         (type) => lead[type].status !== 'unknown' && lead[type].status !== 'error',
       );
-      const pending = omit(get().pending, settled);
-      const failures = omit(get().failures, settled);
-      set({ view: { ...view, lead, balances: balances ?? view.balances }, pending, failures });
+      set({
+        view: { ...view, lead, balances: balances ?? view.balances },
+        pending: omit(get().pending, settled),
+        failures: omit(get().failures, settled),
+      });
     };
 
     return {
@@ -88,34 +107,43 @@ export function createWidgetStore({ send, openOptions }: WidgetDeps): WidgetStor
       warning: null,
 
       async load() {
-        set({ phase: 'loading', loadError: null });
+        const load = ++loads;
+        set({ phase: 'loading', loadError: null, warning: null });
         const reply = await send('widgetOpened', {});
-        // Reveals still in flight keep their pending state: their answers arrive later.
-        if (reply.ok) set({ phase: 'ready', view: reply.data, failures: {} });
-        else set({ phase: 'failed', loadError: reply.error });
+        // A newer load started meanwhile (the tab moved on, the session changed): its answer wins.
+        if (load !== loads) return;
+        if (!reply.ok) {
+          set({ phase: 'failed', loadError: reply.error });
+          return;
+        }
+        // Reveals still in flight for this lead keep their state: their answers arrive later.
+        // Another lead (or pool) starts clean.
+        const sameSubject = subjectOf(reply.data) === subjectOf(get().view);
+        set({ phase: 'ready', view: reply.data, ...(sameSubject ? {} : { pending: {}, failures: {} }) });
       },
 
       async reveal(type) {
         const state = get();
+        const subject = subjectOf(state.view);
         const slug = state.view?.profile?.slug;
         // A second click before the first answer sends nothing (the background also de-duplicates).
-        if (!slug || state.pending[type]) return;
-        if (balancesOf(state)?.[type].remaining === 0) {
-          // Never send a request that must fail (R7): say so at once.
-          const lead = state.view?.lead ?? unknownLead();
-          applyLead(slug, { ...lead, [type]: { status: 'insufficientCredits', remaining: 0 } }, null);
-          return;
-        }
-        set({ pending: { ...state.pending, [type]: true }, failures: omit(state.failures, [type]) });
+        if (!slug || subject === null || state.pending[type]) return;
+        // Always asked, even with a 0 balance: the background refuses without a request when
+        // its figures are fresh, and reads them again first when they are not (credits added,
+        // month renewed), which a refusal made here would never let happen.
+        const request = ++reveals;
+        set({ pending: { ...state.pending, [type]: request }, failures: omit(state.failures, [type]) });
 
         const reply = await send('reveal', { slug, types: [type] });
 
-        const pending = omit(get().pending, [type]);
+        const now = get();
+        if (now.pending[type] === request) set({ pending: omit(now.pending, [type]) });
         if (reply.ok) {
-          set({ pending, warning: reply.data.warning ?? null });
-          applyLead(reply.data.slug, reply.data.lead, reply.data.balances);
-        } else {
-          set({ pending, failures: { ...get().failures, [type]: reply.error } });
+          const { pool, lead, balances, warning } = reply.data;
+          if (subjectOf(get().view) === subject) set({ warning: warning ?? null });
+          applyLead(pool, reply.data.slug, lead, balances);
+        } else if (subjectOf(get().view) === subject) {
+          set({ failures: { ...get().failures, [type]: reply.error } });
         }
       },
 
@@ -125,15 +153,13 @@ export function createWidgetStore({ send, openOptions }: WidgetDeps): WidgetStor
           void get().load();
           return;
         }
-        if (push.kind !== 'leadUpdated') return;
-        const session = get().view?.session;
-        // Another account's pool never shows here (DESIGN section 3).
-        if (!session?.signedIn || session.account.pool.id !== push.poolId) return;
-        applyLead(push.slug, push.lead, push.balances);
+        if (push.kind === 'leadUpdated') applyLead(push.pool, push.slug, push.lead, push.balances);
       },
 
       signIn() {
-        void openOptions();
+        void openOptions().then((opened) => {
+          if (!opened.ok) set({ warning: opened.error });
+        });
       },
     };
   });

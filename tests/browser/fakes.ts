@@ -3,6 +3,7 @@
  * every call, and sample protocol data.
  */
 import { render, type ComponentChild } from 'preact';
+import { vi } from 'vitest';
 import type { Send } from '../../messaging/client.ts';
 import type { Account, Balances, ContactValue } from '../../shared/api.ts';
 import type {
@@ -88,7 +89,15 @@ export const ACCOUNT: Account = {
   balances: BALANCES,
 };
 
-export const SIGNED_IN: SessionView = { signedIn: true, serverUrl: 'http://127.0.0.1:8787', account: ACCOUNT };
+/** The scope the background gives ACCOUNT's pool on the default server. */
+export const POOL = 'http://127.0.0.1:8787 pool-1';
+
+export const SIGNED_IN: SessionView = {
+  signedIn: true,
+  serverUrl: 'http://127.0.0.1:8787',
+  account: ACCOUNT,
+  pool: POOL,
+};
 export const SIGNED_OUT: SessionView = { signedIn: false };
 
 export const PROFILE: ProfileSnapshot = {
@@ -115,5 +124,18 @@ export const PHONES: ContactValue[] = [
 ];
 
 export function widgetState(overrides: Partial<WidgetState> = {}): WidgetState {
-  return { profile: PROFILE, session: SIGNED_IN, lead: unknownLead(), balances: BALANCES, ...overrides };
+  const session = overrides.session ?? SIGNED_IN;
+  return {
+    profile: PROFILE,
+    session,
+    pool: session.signedIn ? session.pool : null,
+    lead: unknownLead(),
+    balances: BALANCES,
+    ...overrides,
+  };
+}
+
+/** `openOptions` as the pages get it: a function whose failure is a value. */
+export function fakeOpenOptions(result: Reply<null> = { ok: true, data: null }) {
+  return vi.fn(async () => result);
 }

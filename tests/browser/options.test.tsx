@@ -101,6 +101,21 @@ describe('the options page', () => {
     await expect.element(page.getByLabelText('API key')).toBeVisible();
   });
 
+  test('a session that cannot be read: the error and Retry, not a sign-in form', async () => {
+    let attempts = 0;
+    mount({
+      sessionGet: () =>
+        ++attempts === 1
+          ? fail('internal', "The extension's background did not answer within 30 s. Try again.")
+          : ok(SIGNED_IN),
+    });
+    await expect.element(page.getByRole('alert')).toHaveTextContent(/did not answer within 30 s/);
+    expect(page.getByLabelText('API key').query()).toBeNull();
+    expect(page.getByRole('button', { name: 'Sign in' }).query()).toBeNull();
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await expect.element(page.getByText('ada@babbage.example')).toBeVisible();
+  });
+
   test('a session change from elsewhere shows at once', async () => {
     const { store } = mount({ sessionGet: () => ok(SIGNED_IN) });
     await expect.element(page.getByText('ada@babbage.example')).toBeVisible();

@@ -1,14 +1,16 @@
-import { describe, expect, test, vi } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { page } from 'vitest/browser';
 import { App } from '../../entrypoints/popup/App.tsx';
 import { createPopupStore } from '../../entrypoints/popup/store.ts';
 import {
   ACCOUNT,
   BALANCES,
+  POOL,
   SIGNED_IN,
   SIGNED_OUT,
   balance,
   fail,
+  fakeOpenOptions,
   fakeSend,
   ok,
   renderInto,
@@ -18,7 +20,7 @@ import {
 
 function mount(handlers: Handlers) {
   const fake = fakeSend(handlers);
-  const openOptions = vi.fn();
+  const openOptions = fakeOpenOptions();
   const store = createPopupStore({ send: fake.send, openOptions });
   renderInto(<App store={store} />);
   void store.getState().load();
@@ -82,13 +84,35 @@ describe('the popup', () => {
     await expect.element(page.getByText('ada@babbage.example')).toBeVisible();
   });
 
+  test('a push from the same pool id on another server leaves the credits alone', async () => {
+    const { store } = mount({ sessionGet: () => ok(SIGNED_IN), accountRefresh: () => ok(SIGNED_IN) });
+    await expect.element(page.getByText('4 left of 5')).toBeVisible();
+    store.getState().receive({
+      leadlensPush: 1,
+      kind: 'leadUpdated',
+      pool: `https://other.example ${ACCOUNT.pool.id}`,
+      slug: 'ada-lovelace',
+      lead: unknownLead(),
+      balances: { ...BALANCES, phone: balance(0, 5) },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect.element(page.getByText('4 left of 5')).toBeVisible();
+  });
+
+  test('Settings that cannot open the options page says why, with no unhandled rejection', async () => {
+    const { openOptions } = mount({ sessionGet: () => ok(SIGNED_IN), accountRefresh: () => ok(SIGNED_IN) });
+    openOptions.mockResolvedValueOnce(fail('internal', 'LeadLens could not open its settings (gone).'));
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect.element(page.getByRole('alert')).toHaveTextContent('LeadLens could not open its settings (gone).');
+  });
+
   test('a reveal elsewhere updates the credits left', async () => {
     const { store } = mount({ sessionGet: () => ok(SIGNED_IN), accountRefresh: () => ok(SIGNED_IN) });
     await expect.element(page.getByText('4 left of 5')).toBeVisible();
     store.getState().receive({
       leadlensPush: 1,
       kind: 'leadUpdated',
-      poolId: ACCOUNT.pool.id,
+      pool: POOL,
       slug: 'ada-lovelace',
       lead: unknownLead(),
       balances: { ...BALANCES, phone: balance(3, 5) },

@@ -7,12 +7,14 @@ import {
   ACCOUNT,
   BALANCES,
   PHONES,
+  POOL,
   PROFILE,
   SIGNED_IN,
   SIGNED_OUT,
   balance,
   deferred,
   fail,
+  fakeOpenOptions,
   fakeSend,
   ok,
   revealed,
@@ -21,9 +23,13 @@ import {
   type Handlers,
 } from './fakes.ts';
 
+function phoneOutcome(): RevealOutcome {
+  return { slug: PROFILE.slug, pool: POOL, lead: { ...unknownLead(), phone: revealed(PHONES) }, balances: BALANCES };
+}
+
 function widgetStore(handlers: Handlers) {
   const fake = fakeSend(handlers);
-  const openOptions = vi.fn();
+  const openOptions = fakeOpenOptions();
   return { ...fake, openOptions, store: createWidgetStore({ send: fake.send, openOptions }) };
 }
 
@@ -54,6 +60,7 @@ describe('widget store', () => {
     answer.resolve(
       ok({
         slug: PROFILE.slug,
+        pool: POOL,
         lead: { ...unknownLead(), phone: revealed(PHONES) },
         balances: { ...BALANCES, phone: balance(3, 5) },
       }),
@@ -71,7 +78,12 @@ describe('widget store', () => {
       reveal: () =>
         ++attempts === 1
           ? fail('internal', 'lost')
-          : ok({ slug: PROFILE.slug, lead: { ...unknownLead(), phone: { status: 'notFound' } }, balances: BALANCES }),
+          : ok({
+              slug: PROFILE.slug,
+              pool: POOL,
+              lead: { ...unknownLead(), phone: { status: 'notFound' } },
+              balances: BALANCES,
+            }),
     });
     await store.getState().load();
     await store.getState().reveal('phone');
@@ -85,7 +97,12 @@ describe('widget store', () => {
     const { store } = widgetStore({
       widgetOpened: () => ok(widgetState()),
       reveal: () =>
-        ok({ slug: 'grace-hopper', lead: { ...unknownLead(), phone: revealed(PHONES) }, balances: BALANCES }),
+        ok({
+          slug: 'grace-hopper',
+          pool: POOL,
+          lead: { ...unknownLead(), phone: revealed(PHONES) },
+          balances: BALANCES,
+        }),
     });
     await store.getState().load();
     await store.getState().reveal('phone');
@@ -108,6 +125,108 @@ describe('widget store', () => {
     expect(callsOf('widgetOpened')).toHaveLength(1);
     store.getState().receive({ leadlensPush: 1, kind: 'tabProfileChanged', tabId: 7 });
     expect(callsOf('widgetOpened')).toHaveLength(2);
+  });
+
+  test('reveal: sent even with a 0 balance, and the lead is only what the background answers', async () => {
+    const zero = { ...BALANCES, phone: balance(0, 5) };
+    const { store, callsOf } = widgetStore({
+      widgetOpened: () => ok(widgetState({ balances: zero })),
+      reveal: () => fail('internal', 'lost'),
+    });
+    await store.getState().load();
+    await store.getState().reveal('phone');
+    expect(callsOf('reveal')).toEqual([{ slug: PROFILE.slug, types: ['phone'] }]);
+    // Nothing made up locally: the lead is still the background's (phone unknown).
+    expect(store.getState().view?.lead).toEqual(unknownLead());
+    expect(rowView(store.getState(), 'phone')).toEqual({ kind: 'failed', message: 'lost' });
+  });
+
+  test('an answer for another pool (the user switched accounts meanwhile) is not shown', async () => {
+    const { store } = widgetStore({
+      widgetOpened: () => ok(widgetState()),
+      reveal: () =>
+        ok({
+          slug: PROFILE.slug,
+          pool: 'http://127.0.0.1:8787 pool-2',
+          lead: { ...unknownLead(), phone: revealed(PHONES) },
+          balances: { ...BALANCES, phone: balance(0, 5) },
+        }),
+    });
+    await store.getState().load();
+    await store.getState().reveal('phone');
+    expect(rowView(store.getState(), 'phone')).toEqual({ kind: 'ready', remaining: 4 });
+    expect(balancesOf(store.getState())).toBe(BALANCES);
+  });
+
+  test('load: a slower older answer never replaces a newer one', async () => {
+    const first = deferred<ReturnType<typeof ok<ReturnType<typeof widgetState>>>>();
+    let loads = 0;
+    const grace = { ...PROFILE, slug: 'grace-hopper', url: 'https://www.linkedin.com/in/grace-hopper/' };
+    const { store } = widgetStore({
+      widgetOpened: () => (++loads === 1 ? first.promise : ok(widgetState({ profile: grace }))),
+    });
+    const older = store.getState().load();
+    await store.getState().load();
+    first.resolve(ok(widgetState()));
+    await older;
+    expect(store.getState().view?.profile?.slug).toBe('grace-hopper');
+    expect(store.getState().phase).toBe('ready');
+  });
+
+  test('pending, failures and warning belong to their lead: loading another lead clears them', async () => {
+    const grace = { ...PROFILE, slug: 'grace-hopper', url: 'https://www.linkedin.com/in/grace-hopper/' };
+    let profile = PROFILE;
+    const adaPhone = deferred<ReturnType<typeof ok<RevealOutcome>>>();
+    const gracePhone = deferred<ReturnType<typeof ok<RevealOutcome>>>();
+    const { store } = widgetStore({
+      widgetOpened: () => ok(widgetState({ profile })),
+      reveal: ({ slug, types }) => {
+        if (types[0] === 'phone') return slug === PROFILE.slug ? adaPhone.promise : gracePhone.promise;
+        if (types[0] === 'b2bEmail') return fail('internal', 'lost');
+        return ok({
+          slug,
+          pool: POOL,
+          lead: { ...unknownLead(), directEmail: { status: 'notFound' } },
+          balances: BALANCES,
+          warning: { code: 'storage_failed', message: 'not saved' },
+        });
+      },
+    });
+    await store.getState().load();
+    const adaReveal = store.getState().reveal('phone');
+    await store.getState().reveal('b2bEmail');
+    await store.getState().reveal('directEmail');
+    expect(rowView(store.getState(), 'phone')).toEqual({ kind: 'pending' });
+    expect(rowView(store.getState(), 'b2bEmail')).toMatchObject({ kind: 'failed' });
+    expect(store.getState().warning).toMatchObject({ code: 'storage_failed' });
+
+    profile = grace; // the tab moved on to another profile
+    await store.getState().load();
+    expect(store.getState()).toMatchObject({ pending: {}, failures: {}, warning: null });
+    expect(rowView(store.getState(), 'phone')).toEqual({ kind: 'ready', remaining: 4 });
+
+    // Grace's phone is asked for; Ada's late answer then changes nothing here.
+    const graceReveal = store.getState().reveal('phone');
+    adaPhone.resolve(ok({ ...phoneOutcome(), warning: { code: 'storage_failed', message: 'Ada’s' } }));
+    await adaReveal;
+    expect(rowView(store.getState(), 'phone')).toEqual({ kind: 'pending' });
+    expect(store.getState().warning).toBeNull();
+
+    gracePhone.resolve(ok({ ...phoneOutcome(), slug: grace.slug }));
+    await graceReveal;
+    expect(rowView(store.getState(), 'phone')).toMatchObject({ status: 'revealed' });
+  });
+
+  test('load clears the last warning, even for the same lead', async () => {
+    const { store } = widgetStore({
+      widgetOpened: () => ok(widgetState()),
+      reveal: () => ok({ ...phoneOutcome(), warning: { code: 'storage_failed', message: 'Revealed, but not saved.' } }),
+    });
+    await store.getState().load();
+    await store.getState().reveal('phone');
+    expect(store.getState().warning).toMatchObject({ code: 'storage_failed' });
+    await store.getState().load();
+    expect(store.getState().warning).toBeNull();
   });
 
   test('signed out: no reveal is sent; Sign in opens the options', async () => {
@@ -135,11 +254,16 @@ describe('options store', () => {
     expect(store.getState()).toMatchObject({ busy: false, error: null, session: SIGNED_IN });
   });
 
-  test('a failed sessionGet shows signed out with the reason', async () => {
-    const fake = fakeSend({ sessionGet: () => fail('internal', 'No answer.') });
+  test('a failed sessionGet is an error to retry, not a signed-out session', async () => {
+    let attempts = 0;
+    const fake = fakeSend({
+      sessionGet: () => (++attempts === 1 ? fail('internal', 'No answer.') : ok(SIGNED_IN)),
+    });
     const store = createOptionsStore({ send: fake.send, requestOrigins: vi.fn() });
     await store.getState().load();
-    expect(store.getState()).toMatchObject({ session: SIGNED_OUT, error: 'No answer.' });
+    expect(store.getState()).toMatchObject({ session: null, loadError: 'No answer.' });
+    await store.getState().load();
+    expect(store.getState()).toMatchObject({ session: SIGNED_IN, loadError: null });
   });
 });
 
@@ -148,22 +272,24 @@ describe('popup store', () => {
     const fake = fakeSend({ sessionGet: () => ok(SIGNED_IN), accountRefresh: () => ok(SIGNED_IN) });
     const store = createPopupStore({ send: fake.send, openOptions: vi.fn() });
     await store.getState().load();
-    const push = (poolId: string) =>
+    const push = (pool: string) =>
       store.getState().receive({
         leadlensPush: 1,
         kind: 'leadUpdated',
-        poolId,
+        pool,
         slug: 'x',
         lead: unknownLead(),
         balances: { ...BALANCES, phone: balance(1, 5) },
       });
     push('someone-else');
+    // The same pool id on another server is another pool.
+    push(`https://other.example ${ACCOUNT.pool.id}`);
     const phoneLeft = () => {
       const session = store.getState().session;
       return session?.signedIn ? session.account.balances.phone.remaining : null;
     };
     expect(phoneLeft()).toBe(4);
-    push(ACCOUNT.pool.id);
+    push(POOL);
     expect(phoneLeft()).toBe(1);
   });
 });

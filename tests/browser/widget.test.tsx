@@ -6,11 +6,13 @@ import type { Push, RevealOutcome } from '../../shared/protocol.ts';
 import {
   BALANCES,
   PHONES,
+  POOL,
   PROFILE,
   SIGNED_OUT,
   balance,
   deferred,
   fail,
+  fakeOpenOptions,
   fakeSend,
   ok,
   renderInto,
@@ -22,7 +24,7 @@ import {
 
 function mount(handlers: Handlers) {
   const fake = fakeSend(handlers);
-  const openOptions = vi.fn();
+  const openOptions = fakeOpenOptions();
   const copy = vi.fn(async () => {});
   const store = createWidgetStore({ send: fake.send, openOptions });
   const container = renderInto(<App store={store} copy={copy} />);
@@ -32,6 +34,7 @@ function mount(handlers: Handlers) {
 
 const phoneRevealed = (): RevealOutcome => ({
   slug: PROFILE.slug,
+  pool: POOL,
   lead: { ...unknownLead(), phone: revealed(PHONES) },
   balances: { ...BALANCES, phone: balance(3, 5) },
 });
@@ -137,7 +140,12 @@ describe('the widget', () => {
     mount({
       widgetOpened: () => ok(widgetState()),
       reveal: () =>
-        ok({ slug: PROFILE.slug, lead: { ...unknownLead(), phone: { status: 'notFound' } }, balances: BALANCES }),
+        ok({
+          slug: PROFILE.slug,
+          pool: POOL,
+          lead: { ...unknownLead(), phone: { status: 'notFound' } },
+          balances: BALANCES,
+        }),
     });
     await page.getByRole('button', { name: 'Reveal phone' }).click();
     await expect.element(page.getByText('No phone found. Nothing was charged.')).toBeVisible();
@@ -149,6 +157,7 @@ describe('the widget', () => {
       reveal: () =>
         ok({
           slug: PROFILE.slug,
+          pool: POOL,
           lead: { ...unknownLead(), phone: { status: 'insufficientCredits', remaining: 0 } },
           balances: BALANCES,
         }),
@@ -156,16 +165,48 @@ describe('the widget', () => {
     await page.getByRole('button', { name: 'Reveal phone' }).click();
     await expect.element(page.getByText('Out of phone credits: 0 left.')).toBeVisible();
     await expect.element(page.getByText(/A workspace admin can add more phone credits/)).toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Check again' })).toBeVisible();
   });
 
-  test('with 0 credits left a click sends nothing and says so', async () => {
+  test('with 0 credits left a click still asks the background, whose refusal is shown', async () => {
     const { callsOf } = mount({
       widgetOpened: () => ok(widgetState({ balances: { ...BALANCES, directEmail: balance(0, 5) } })),
+      reveal: () =>
+        ok({
+          slug: PROFILE.slug,
+          pool: POOL,
+          lead: { ...unknownLead(), directEmail: { status: 'insufficientCredits', remaining: 0 } },
+          balances: { ...BALANCES, directEmail: balance(0, 5) },
+        }),
     });
     await expect.element(page.getByText('1 credit · 0 left')).toBeVisible();
     await page.getByRole('button', { name: 'Reveal direct email' }).click();
     await expect.element(page.getByText('Out of direct email credits: 0 left.')).toBeVisible();
-    expect(callsOf('reveal')).toEqual([]);
+    // The background decides: it reads stale figures again before refusing (credits added).
+    expect(callsOf('reveal')).toEqual([{ slug: 'ada-lovelace', types: ['directEmail'] }]);
+  });
+
+  test('Check again after credits were added reveals', async () => {
+    let credits = 0;
+    const { callsOf } = mount({
+      widgetOpened: () => ok(widgetState({ balances: { ...BALANCES, phone: balance(0, 5) } })),
+      reveal: () =>
+        credits === 0
+          ? ok({
+              slug: PROFILE.slug,
+              pool: POOL,
+              lead: { ...unknownLead(), phone: { status: 'insufficientCredits', remaining: 0 } },
+              balances: { ...BALANCES, phone: balance(0, 5) },
+            })
+          : ok(phoneRevealed()),
+    });
+    await page.getByRole('button', { name: 'Reveal phone' }).click();
+    await expect.element(page.getByText('Out of phone credits: 0 left.')).toBeVisible();
+    credits = 5; // an admin bought add-ons
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await expect.element(page.getByText('+44 20 7946 0018')).toBeVisible();
+    await expect.element(page.getByText(/Out of phone credits/)).not.toBeInTheDocument();
+    expect(callsOf('reveal')).toHaveLength(2);
   });
 
   test('a reveal lost with the worker shows the error, and Retry sends the same reveal again', async () => {
@@ -213,6 +254,13 @@ describe('the widget', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     expect(openOptions).toHaveBeenCalledTimes(1);
     expect(callsOf('reveal')).toEqual([]);
+  });
+
+  test('Sign in that cannot open the options page says why, with no unhandled rejection', async () => {
+    const { openOptions } = mount({ widgetOpened: () => ok(widgetState({ session: SIGNED_OUT, lead: null })) });
+    openOptions.mockResolvedValueOnce(fail('internal', 'LeadLens could not open its settings (context gone).'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.element(page.getByText('LeadLens could not open its settings (context gone).')).toBeVisible();
   });
 
   test('signed out by the server: says why', async () => {
@@ -295,7 +343,7 @@ describe('the widget and the background’s pushes', () => {
   const push = (overrides: Partial<Extract<Push, { kind: 'leadUpdated' }>> = {}): Push => ({
     leadlensPush: 1,
     kind: 'leadUpdated',
-    poolId: 'pool-1',
+    pool: POOL,
     slug: PROFILE.slug,
     lead: { ...unknownLead(), phone: revealed(PHONES) },
     balances: BALANCES,
@@ -313,7 +361,9 @@ describe('the widget and the background’s pushes', () => {
     const { store } = mount({ widgetOpened: () => ok(widgetState()) });
     await expect.element(page.getByRole('button', { name: 'Reveal phone' })).toBeVisible();
     store.getState().receive(push({ slug: 'grace-hopper' }));
-    store.getState().receive(push({ poolId: 'pool-2' }));
+    store.getState().receive(push({ pool: 'http://127.0.0.1:8787 pool-2' }));
+    // The same pool id on another server is another pool.
+    store.getState().receive(push({ pool: 'https://other.example pool-1' }));
     await expect.element(page.getByRole('button', { name: 'Reveal phone' })).toBeVisible();
     expect(page.getByText('+44 20 7946 0018').query()).toBeNull();
   });

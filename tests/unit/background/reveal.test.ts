@@ -39,6 +39,7 @@ describe('cache first', () => {
     const bg = startBackground(server);
     await signedInOnProfile(bg);
     const first = expectOk(await bg.send('reveal', revealPhone, widgetSender(1)));
+    expect(first.pool).toBe(`${SERVER} pool-a`);
     expect(first.lead.phone).toMatchObject({ status: 'revealed', values: ADA.phone });
     expect(first.balances?.phone.remaining).toBe(4);
     expect(server.charges).toHaveLength(1);
@@ -104,7 +105,7 @@ describe('cache first', () => {
     expect(pushes).toContainEqual(
       expect.objectContaining({
         kind: 'leadUpdated',
-        poolId: 'pool-a',
+        pool: `${SERVER} pool-a`,
         slug: 'ada-lovelace',
         lead: expect.objectContaining({ phone: expect.objectContaining({ status: 'revealed' }) }),
       }),
@@ -200,6 +201,41 @@ describe('concurrency', () => {
     expect(outcome.lead.phone).toMatchObject({ status: 'revealed' });
     expect(sleeps).toHaveLength(2);
     expect(new Set(server.reveals().map((request) => request.idempotencyKey)).size).toBe(1);
+  });
+});
+
+describe('the session changing during a reveal', () => {
+  it('answers signed_out when the user signed out while the request ran (the charge is still cached)', async () => {
+    const bg = startBackground(server);
+    await signedInOnProfile(bg);
+    const gate = deferred();
+    server.gate = gate.promise;
+    const reveal = bg.send('reveal', revealPhone, widgetSender(1));
+    await vi.waitFor(() => expect(server.reveals()).toHaveLength(1));
+    expectOk(await bg.send('signOut', {}, optionsSender()));
+    gate.resolve();
+    expect(await reveal).toMatchObject({ ok: false, error: { code: 'signed_out' } });
+    // Pool A paid: signing in again shows the phone without a request.
+    expectOk(await bg.send('signIn', { serverUrl: SERVER, apiKey: 'key-a' }, optionsSender()));
+    const opened = expectOk(await bg.send('widgetOpened', {}, widgetSender(1)));
+    expect(opened.lead?.phone).toMatchObject({ status: 'revealed' });
+    expect(server.charges).toHaveLength(1);
+  });
+
+  it('answers with the new account’s pool and its own view when the user switched accounts', async () => {
+    const bg = startBackground(server);
+    await signedInOnProfile(bg);
+    const gate = deferred();
+    server.gate = gate.promise;
+    const reveal = bg.send('reveal', revealPhone, widgetSender(1));
+    await vi.waitFor(() => expect(server.reveals()).toHaveLength(1));
+    expectOk(await bg.send('signIn', { serverUrl: SERVER, apiKey: 'key-b' }, optionsSender()));
+    gate.resolve();
+    const outcome = expectOk(await reveal);
+    expect(outcome.pool).toBe(`${SERVER} pool-b`);
+    // Pool B has not paid for Ada's phone: nothing of pool A's answer shows.
+    expect(outcome.lead.phone).toEqual({ status: 'unknown' });
+    expect(outcome.balances?.phone.remaining).toBe(5);
   });
 });
 

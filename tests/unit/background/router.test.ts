@@ -45,6 +45,10 @@ describe('message shapes', () => {
       'a reveal with a huge slug',
       { leadlens: 1, name: 'reveal', payload: { slug: 'a'.repeat(5000), types: ['phone'] } },
     ],
+    [
+      'a reveal that repeats a type',
+      { leadlens: 1, name: 'reveal', payload: { slug: 'ada-lovelace', types: ['phone', 'phone'] } },
+    ],
     ['a signIn without a key', { leadlens: 1, name: 'signIn', payload: { serverUrl: 'http://127.0.0.1:8787' } }],
     ['a payload that is a string', { leadlens: 1, name: 'sessionGet', payload: 'x' }],
   ])('refuses %s as a bad_message value', async (_label, message) => {
@@ -149,6 +153,32 @@ describe('senders', () => {
       contentSender(1, 'https://www.linkedin.com/feed/'),
     );
     expect(reply).toEqual({ ok: true, data: { signedIn: false } });
+  });
+
+  it('refuses content script messages from a subframe', async () => {
+    const sender = { ...contentSender(1), frameId: 4 };
+    expectRefused(await bg.send('profileSeen', { profile: profile() }, sender), 'forbidden_sender');
+    expectRefused(await bg.send('profileLeft', {}, { ...contentSender(1), frameId: undefined }), 'forbidden_sender');
+    expect(await fakeBrowser.storage.session.get('tabProfile:1')).toEqual({ 'tabProfile:1': undefined });
+  });
+
+  it.each(['prerender', 'cached', 'pending_deletion'] as const)(
+    'refuses a profile from a %s document: it must not replace the tab’s profile',
+    async (documentLifecycle) => {
+      const shown = profile();
+      expect(await bg.send('profileSeen', { profile: shown }, contentSender(1))).toMatchObject({ ok: true });
+      const hidden = { ...contentSender(1, 'https://www.linkedin.com/in/grace-hopper/'), documentLifecycle };
+      const reply = await bg.send('profileSeen', { profile: profile('grace-hopper') }, hidden);
+      expectRefused(reply, 'forbidden_sender');
+      expectRefused(await bg.send('profileLeft', {}, hidden), 'forbidden_sender');
+      expect(await fakeBrowser.storage.session.get('tabProfile:1')).toEqual({ 'tabProfile:1': shown });
+    },
+  );
+
+  it('accepts the active document (Chrome) and a sender without documentLifecycle (other browsers)', async () => {
+    const active = { ...contentSender(1), documentLifecycle: 'active' as const };
+    expect(await bg.send('profileSeen', { profile: profile() }, active)).toMatchObject({ ok: true });
+    expect(await bg.send('profileSeen', { profile: profile() }, contentSender(2))).toMatchObject({ ok: true });
   });
 
   it('refuses a content script message that comes from no tab', async () => {

@@ -96,16 +96,15 @@ describe('sign in', () => {
 });
 
 describe('the API key stays in the background', () => {
-  it('is in neither storage.local nor storage.session, and no content script reply carries it', async () => {
+  it('is not in storage.session, nothing of the session is in storage.local, and no content script reply carries it', async () => {
     const bg = startBackground(server);
     await signedInOnProfile(bg);
-    const local = JSON.stringify(await fakeBrowser.storage.local.get(null));
+    expectOk(await bg.send('reveal', { slug: 'ada-lovelace', types: ['phone'] }, widgetSender(1)));
     const session = JSON.stringify(await fakeBrowser.storage.session.get(null));
-    expect(local).not.toContain('key-a');
     expect(session).not.toContain('key-a');
-    // The popup's fast path is there, without who is signed in.
-    expect(local).toContain('pool-a');
-    expect(local).not.toContain('@example.com');
+    // Content scripts can read storage.local: no key, no pool, no plan, no balances there.
+    // (The popup reads them with sessionGet, from IndexedDB through the background.)
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({});
 
     const seen = await bg.send('profileSeen', { profile: { ...(await profileIn(bg)) } }, contentSender(2));
     expect(seen).toEqual({ ok: true, data: { signedIn: true } });
@@ -139,8 +138,10 @@ describe('sign out', () => {
     const bg = startBackground(server);
     await signedInOnProfile(bg);
     server.scripted.push({ status: 401, body: { error: { code: 'unauthorized', message: 'revoked' } } });
-    const outcome = expectOk(await bg.send('reveal', { slug: 'ada-lovelace', types: ['phone'] }, widgetSender(1)));
-    expect(outcome.lead.phone).toMatchObject({ status: 'error', code: 'unauthorized' });
+    const reply = await bg.send('reveal', { slug: 'ada-lovelace', types: ['phone'] }, widgetSender(1));
+    // The reveal signed the user out: its answer says so, with the reason.
+    expect(reply).toMatchObject({ ok: false, error: { code: 'signed_out' } });
+    expect(reply.ok ? '' : reply.error.message).toMatch(/refused the API key\. Sign in again/);
     const view = expectOk(await bg.send('sessionGet', {}, optionsSender()));
     expect(view).toMatchObject({ signedIn: false, reason: { code: 'unauthorized' } });
     expect(view.signedIn ? '' : view.reason?.message).toMatch(/Sign in again/);

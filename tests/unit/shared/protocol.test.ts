@@ -38,16 +38,35 @@ describe('the message protocol', () => {
     ['a url that is not one', { ...snapshot, url: 'not a url' }],
     ['an unknown unreadable field', { ...snapshot, unreadable: ['email'] }],
     ['a missing field', { ...snapshot, company: undefined }],
+    ['a slug that is not the one of its address', { ...snapshot, slug: 'grace-hopper' }],
+    ['a slug that is not canonical', { ...snapshot, slug: 'Ada-Lovelace' }],
+    ['an address on another site', { ...snapshot, url: 'https://evil.example/in/ada-lovelace/' }],
+    ['an address over http', { ...snapshot, url: 'http://www.linkedin.com/in/ada-lovelace/' }],
+    ['an address on another LinkedIn host', { ...snapshot, url: 'https://linkedin.com/in/ada-lovelace/' }],
+    ['an address with credentials', { ...snapshot, url: 'https://x@www.linkedin.com/in/ada-lovelace/' }],
+    ['an address that is not a profile', { ...snapshot, url: 'https://www.linkedin.com/company/ada-lovelace/' }],
   ])('refuses a snapshot with %s', (_label, value) => {
     expect(ProfileSnapshotSchema.safeParse(value).success).toBe(false);
   });
 
-  it('validates reveal requests: known types, at least one', () => {
+  it('accepts an address whose canonical slug is the slug (encoded, sub-page, query)', () => {
+    const jerome = { ...snapshot, slug: 'jérôme-dupont' };
+    for (const url of [
+      'https://www.linkedin.com/in/J%C3%A9r%C3%B4me-Dupont/',
+      'https://www.linkedin.com/in/jérôme-dupont/details/experience/?x=1#top',
+    ]) {
+      expect(ProfileSnapshotSchema.safeParse({ ...jerome, url }).success).toBe(true);
+    }
+  });
+
+  it('validates reveal requests: known types, at least one, none repeated (as the API does)', () => {
     const reveal = protocol.reveal.request;
     expect(reveal.safeParse({ slug: 'ada-lovelace', types: ['phone', 'b2bEmail'] }).success).toBe(true);
     expect(reveal.safeParse({ slug: 'ada-lovelace', types: ['export'] }).success).toBe(false);
     expect(reveal.safeParse({ slug: 'ada-lovelace', types: [] }).success).toBe(false);
     expect(reveal.safeParse({ slug: 'ada-lovelace' }).success).toBe(false);
+    expect(reveal.safeParse({ slug: 'ada-lovelace', types: ['phone', 'phone'] }).success).toBe(false);
+    expect(reveal.safeParse({ slug: 'ada-lovelace', types: ['phone', 'b2bEmail', 'phone'] }).success).toBe(false);
   });
 
   it('bounds sign-in fields', () => {
