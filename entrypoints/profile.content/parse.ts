@@ -27,18 +27,29 @@ type Field = ProfileSnapshot['unreadable'][number];
 /** Structured data bigger than this is not ours to parse. */
 const MAX_JSON_LD = 200_000;
 
-export function parseProfile(doc: Document, url: string): ParseResult {
+export interface ParseOptions {
+  /**
+   * The page was reached by in-page navigation: document.title and og:title may still be the
+   * previous page's, so they are not read.
+   */
+  afterNavigation?: boolean;
+}
+
+export function parseProfile(doc: Document, url: string, { afterNavigation = false }: ParseOptions = {}): ParseResult {
   const slug = canonicalSlug(url);
   if (slug === null) return { ok: false, reason: 'not_a_profile' };
 
-  const person = findPerson(doc, slug);
+  const person = findPerson(doc, slug) ?? {};
   const nameElement = firstElement(doc, NAME);
   const locationElement = firstElement(doc, LOCATION) ?? elementBesideContactInfo(doc);
   const fields: Record<Field, string | null> = {
-    name: cleanText(nameElement?.textContent) ?? cleanText(person?.name) ?? titleName(doc),
-    headline: firstText(doc, HEADLINE) ?? textAfter(nameElement, locationElement) ?? cleanText(person?.jobTitle),
-    company: companyText(doc) ?? cleanText(person?.company),
-    location: cleanText(locationElement?.textContent) ?? cleanText(person?.location),
+    name: cleanText(nameElement?.textContent) ?? cleanText(person.name) ?? (afterNavigation ? null : titleName(doc)),
+    headline: firstText(doc, HEADLINE) ?? textAfter(nameElement, locationElement) ?? cleanText(first(person.jobTitle)),
+    company: companyText(doc) ?? cleanText(inner(person.worksFor, 'name')),
+    location:
+      cleanText(locationElement?.textContent) ??
+      cleanText(inner(person.address, 'addressLocality')) ??
+      cleanText(inner(person.address, 'addressCountry')),
   };
   const unreadable = (Object.keys(fields) as Field[]).filter((field) => fields[field] === null);
 
@@ -47,22 +58,22 @@ export function parseProfile(doc: Document, url: string): ParseResult {
 
 /** The name as the page renders it (no title or structured data): shows the top card is there. */
 export function renderedName(doc: Document): string | null {
-  return cleanText(firstElement(doc, NAME)?.textContent);
+  return firstText(doc, NAME);
 }
 
 /** Whitespace collapsed, control characters dropped, cut to MAX_PROFILE_TEXT; null when empty. */
-export function cleanText(raw: string | null | undefined): string | null {
+export function cleanText(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
   let text = raw
     .replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
-  if (text.length > MAX_PROFILE_TEXT) {
-    text = text.slice(0, MAX_PROFILE_TEXT);
-    // Never leave half of a surrogate pair (an emoji) at the cut.
-    if (/[\uD800-\uDBFF]$/.test(text)) text = text.slice(0, -1);
-    text = text.trimEnd();
-  }
+  // Never leave half of a surrogate pair (an emoji) at the cut.
+  if (text.length > MAX_PROFILE_TEXT)
+    text = text
+      .slice(0, MAX_PROFILE_TEXT)
+      .replace(/[\uD800-\uDBFF]$/, '')
+      .trimEnd();
   return text.length > 0 ? text : null;
 }
 
@@ -97,20 +108,17 @@ function textAfter(nameElement: Element | null, locationElement: Element | null)
   return null;
 }
 
+/** The first element a selector finds, text or not: its accessible label may name the company. */
 function companyText(doc: Document): string | null {
-  const element = firstMatch(doc, COMPANY);
-  if (!element) return null;
-  const text = cleanText(element.textContent);
-  if (text !== null) return text;
-  const label = element.getAttribute('aria-label') ?? '';
-  return cleanText(label.replace(COMPANY_LABEL_PREFIX, '').replace(COMPANY_LABEL_SUFFIX, ''));
-}
-
-/** The first element a selector finds, text or not (a label may name what it holds). */
-function firstMatch(doc: Document, selectors: readonly string[]): Element | null {
-  for (const selector of selectors) {
+  for (const selector of COMPANY) {
     const element = doc.querySelector(selector);
-    if (element) return element;
+    if (element) {
+      const label = element.getAttribute('aria-label') ?? '';
+      return (
+        cleanText(element.textContent) ??
+        cleanText(label.replace(COMPANY_LABEL_PREFIX, '').replace(COMPANY_LABEL_SUFFIX, ''))
+      );
+    }
   }
   return null;
 }
@@ -128,10 +136,14 @@ function elementBesideContactInfo(doc: Document): Element | null {
 
 function titleName(doc: Document): string | null {
   const og = doc.querySelector(OG_TITLE)?.getAttribute('content');
-  const fromOg = og ? cleanText(og.replace(TITLE_SITE, '').replace(OG_TITLE_COMPANY, '')) : null;
-  if (fromOg && fromOg !== 'LinkedIn') return fromOg;
-  const fromTitle = cleanText(doc.title.replace(TITLE_COUNT, '').replace(TITLE_SITE, ''));
-  return fromTitle && fromTitle !== 'LinkedIn' ? fromTitle : null;
+  for (const title of [
+    og?.replace(TITLE_SITE, '').replace(OG_TITLE_COMPANY, ''),
+    doc.title.replace(TITLE_COUNT, '').replace(TITLE_SITE, ''),
+  ]) {
+    const name = cleanText(title);
+    if (name && name !== 'LinkedIn') return name;
+  }
+  return null;
 }
 
 /** The page address without query or fragment (tracking parameters are not the lead's). */
@@ -146,64 +158,45 @@ function pageUrl(url: string, slug: string): string {
   return `https://www.linkedin.com/in/${encodeURIComponent(slug)}/`;
 }
 
-interface Person {
-  name?: string;
-  jobTitle?: string;
-  company?: string;
-  location?: string;
-}
+type Json = Record<string, unknown>;
 
-/** The schema.org Person of the page: the one whose url is this profile, else the first. */
-function findPerson(doc: Document, slug: string): Person | null {
-  const people: Record<string, unknown>[] = [];
+/**
+ * The schema.org Person whose url is this profile. No other: structured data can describe
+ * other people ("People also viewed"), or be left over from the previous page.
+ */
+function findPerson(doc: Document, slug: string): Json | null {
   for (const script of doc.querySelectorAll(JSON_LD)) {
     const source = script.textContent ?? '';
     if (source.length > MAX_JSON_LD) continue;
     try {
-      collectPeople(JSON.parse(source), people, 0);
+      const person = personIn(JSON.parse(source), slug, 0);
+      if (person) return person;
     } catch {
       // Broken structured data: the other sources still count.
     }
   }
-  const own = people.find((person) => typeof person.url === 'string' && canonicalSlug(person.url) === slug);
-  const person = own ?? people[0];
-  return person ? toPerson(person) : null;
+  return null;
 }
 
-function collectPeople(node: unknown, into: Record<string, unknown>[], depth: number): void {
-  if (depth > 4 || node === null || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (const item of node) collectPeople(item, into, depth + 1);
-    return;
-  }
-  const record = node as Record<string, unknown>;
+function personIn(node: unknown, slug: string, depth: number): Json | null {
+  if (depth > 4 || node === null || typeof node !== 'object') return null;
+  const record = node as Json;
   const type = record['@type'];
-  if (type === 'Person' || (Array.isArray(type) && type.includes('Person'))) into.push(record);
-  if ('@graph' in record) collectPeople(record['@graph'], into, depth + 1);
-}
-
-function toPerson(record: Record<string, unknown>): Person {
-  const address = first(record.address);
-  const location = isRecord(address)
-    ? (stringOf(address.addressLocality) ?? stringOf(address.addressCountry))
-    : stringOf(address);
-  const worksFor = first(record.worksFor);
-  return {
-    name: stringOf(record.name),
-    jobTitle: stringOf(first(record.jobTitle)),
-    company: isRecord(worksFor) ? stringOf(worksFor.name) : stringOf(worksFor),
-    location,
-  };
+  const isPerson = type === 'Person' || (Array.isArray(type) && type.includes('Person'));
+  if (isPerson && typeof record.url === 'string' && canonicalSlug(record.url) === slug) return record;
+  for (const child of Array.isArray(node) ? node : [record['@graph']]) {
+    const person = personIn(child, slug, depth + 1);
+    if (person) return person;
+  }
+  return null;
 }
 
 function first(value: unknown): unknown {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function stringOf(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+/** schema.org allows a value or an object holding it: "NASA" or { "name": "NASA" }, or a list of either. */
+function inner(value: unknown, key: string): unknown {
+  const item = first(value);
+  return item !== null && typeof item === 'object' ? (item as Json)[key] : item;
 }
