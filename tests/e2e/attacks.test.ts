@@ -3,36 +3,14 @@
  * messages; hostile profile text; messages with bad shapes or from the wrong sender.
  * None of them reads contact data, executes anything, or spends a credit.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EXTENSION_ID, launchWithExtension, serveLinkedInPage, type ExtensionBrowser } from '../support/extension.ts';
-import { startTestServer, type TestServer, type TestWorkspace } from '../support/test-server.ts';
+import { describe, expect, it } from 'vitest';
+import { EXTENSION_ID, serveLinkedInPage } from '../support/extension.ts';
 import { profilePageHtml } from '../support/profile-page.ts';
-import { signIn } from './pages/options.ts';
 import { ProfilePage } from './pages/profile.ts';
-import { IMPORTED, PEOPLE } from './people.ts';
+import { useE2eEnvironment } from './environment.ts';
+import { PEOPLE } from './people.ts';
 
-let server: TestServer;
-let browser: ExtensionBrowser;
-let workspace: TestWorkspace;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await server.addPeople(IMPORTED);
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-beforeEach(async () => {
-  browser = await launchWithExtension();
-  workspace = await server.createWorkspace({ b2bEmail: 10, phone: 5, directEmail: 5, export: 5 });
-  await signIn(browser, server.url, workspace.apiKey);
-});
-
-afterEach(async () => {
-  await browser?.close();
-});
+const env = useE2eEnvironment({ direct: true });
 
 /** Runs before any other script on the page: everything it can reach ends up in window.__seen. */
 const HOSTILE_SCRIPT = `
@@ -66,13 +44,13 @@ describe('a hostile host page', () => {
       '<head>',
       `<head><script>${HOSTILE_SCRIPT}</script>`,
     );
-    await serveLinkedInPage(browser.context, /^https:\/\/www\.linkedin\.com\/in\/ada-lovelace\/?$/, html);
-    const before = await server.balances(workspace.apiKey);
+    await serveLinkedInPage(env.browser.context, /^https:\/\/www\.linkedin\.com\/in\/ada-lovelace\/?$/, html);
+    const before = await env.server.balances(env.workspace.apiKey);
 
-    const profile = await ProfilePage.open(browser, PEOPLE.ada.slug);
+    const profile = await ProfilePage.open(env.browser, PEOPLE.ada.slug);
     await profile.waitForLead('Ada Lovelace');
     await profile.page.waitForTimeout(1_500);
-    expect(await server.balances(workspace.apiKey)).toEqual(before);
+    expect(await env.server.balances(env.workspace.apiKey)).toEqual(before);
 
     // The user reveals everything; the page keeps scanning and must still see none of it.
     await profile.revealButton('b2bEmail').click();
@@ -91,7 +69,7 @@ describe('a hostile host page', () => {
     ]) {
       expect(seen).not.toContain(secret);
     }
-    const after = await server.balances(workspace.apiKey);
+    const after = await env.server.balances(env.workspace.apiKey);
     expect(after.phone.remaining).toBe(before.phone.remaining - 1);
     expect(after.b2bEmail.remaining).toBe(before.b2bEmail.remaining - 1);
     expect(after.directEmail.remaining).toBe(before.directEmail.remaining);
@@ -102,7 +80,7 @@ describe('hostile profile text', () => {
   it('is shown as text and executes nothing', async () => {
     const name = '<img src=x onerror="window.__pwned=1">Eve';
     await serveLinkedInPage(
-      browser.context,
+      env.browser.context,
       /^https:\/\/www\.linkedin\.com\/in\/eve-hostile\/?$/,
       profilePageHtml({
         name,
@@ -110,7 +88,7 @@ describe('hostile profile text', () => {
         company: '<script>window.__pwned=2</script>',
       }),
     );
-    const profile = await ProfilePage.open(browser, 'eve-hostile');
+    const profile = await ProfilePage.open(env.browser, 'eve-hostile');
     await expect.poll(() => profile.text('<img src=x onerror="window.__pwned=1">Eve').isVisible()).toBe(true);
     await expect(profile.text('<script>window.__pwned=2</script>').isVisible()).resolves.toBe(true);
     // The 5,000-character headline arrives cut, and right-to-left text keeps its direction.
@@ -129,9 +107,9 @@ describe('hostile profile text', () => {
 
 describe('messages to the background', () => {
   it('refuses privileged messages sent from the content script’s own world', async () => {
-    await ProfilePage.serve(browser, PEOPLE.ada.slug, { name: 'Ada Lovelace' });
-    const tab = await browser.context.newPage();
-    const cdp = await browser.context.newCDPSession(tab);
+    await ProfilePage.serve(env.browser, PEOPLE.ada.slug, { name: 'Ada Lovelace' });
+    const tab = await env.browser.context.newPage();
+    const cdp = await env.browser.context.newCDPSession(tab);
     const isolated: number[] = [];
     cdp.on(
       'Runtime.executionContextCreated',
@@ -141,7 +119,7 @@ describe('messages to the background', () => {
       },
     );
     await cdp.send('Runtime.enable');
-    const profile = await ProfilePage.open(browser, PEOPLE.ada.slug, tab);
+    const profile = await ProfilePage.open(env.browser, PEOPLE.ada.slug, tab);
     await profile.waitForLead('Ada Lovelace');
     await expect.poll(() => isolated.length).toBeGreaterThan(0);
 
@@ -165,13 +143,13 @@ describe('messages to the background', () => {
     ]) {
       expect(await send(message)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
     }
-    expect((await server.balances(workspace.apiKey)).phone.remaining).toBe(5);
+    expect((await env.server.balances(env.workspace.apiKey)).phone.remaining).toBe(5);
     await cdp.detach();
   });
 
   it('rejects bad shapes and messages from the wrong kind of sender', async () => {
-    await ProfilePage.serve(browser, PEOPLE.ada.slug, { name: 'Ada Lovelace' });
-    const profile = await ProfilePage.open(browser, PEOPLE.ada.slug);
+    await ProfilePage.serve(env.browser, PEOPLE.ada.slug, { name: 'Ada Lovelace' });
+    const profile = await ProfilePage.open(env.browser, PEOPLE.ada.slug);
     await profile.waitForLead('Ada Lovelace');
     const widgetFrame = profile.page.frames().find((frame) => frame.url().includes('widget.html'));
     if (!widgetFrame) throw new Error('no widget frame');
@@ -207,6 +185,6 @@ describe('messages to the background', () => {
     expect(replies.unknownName).toMatchObject({ ok: false, error: { code: 'bad_message' } });
     expect(replies.badType).toMatchObject({ ok: false, error: { code: 'bad_message' } });
     expect(replies.wrongSender).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
-    expect((await server.balances(workspace.apiKey)).phone.remaining).toBe(5);
+    expect((await env.server.balances(env.workspace.apiKey)).phone.remaining).toBe(5);
   });
 });

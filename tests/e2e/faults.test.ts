@@ -3,43 +3,13 @@
  * after the server committed, the service worker stopped mid-reveal. The user gets a clear
  * message, nothing is cached, and no credit is spent twice.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchWithExtension, type ExtensionBrowser } from '../support/extension.ts';
-import { startFaultProxy, type FaultProxy, type FaultMode } from '../support/fault-proxy.ts';
-import { startTestServer, type TestServer, type TestWorkspace } from '../support/test-server.ts';
-import { signIn } from './pages/options.ts';
+import { describe, expect, it } from 'vitest';
+import type { FaultMode } from '../support/fault-proxy.ts';
 import { ProfilePage } from './pages/profile.ts';
-import { IMPORTED, PEOPLE } from './people.ts';
+import { useE2eEnvironment } from './environment.ts';
+import { PEOPLE } from './people.ts';
 
-let server: TestServer;
-let proxy: FaultProxy;
-let browser: ExtensionBrowser;
-let workspace: TestWorkspace;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await server.addPeople(IMPORTED);
-  proxy = await startFaultProxy(server.url);
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  await server?.close();
-});
-
-beforeEach(async () => {
-  browser = await launchWithExtension();
-  for (const person of Object.values(PEOPLE)) await ProfilePage.serve(browser, person.slug, { name: person.name });
-  workspace = await server.createWorkspace({ b2bEmail: 10, phone: 5, directEmail: 5, export: 5 });
-  await signIn(browser, proxy.url, workspace.apiKey);
-  proxy.requests.length = 0;
-  proxy.idempotencyKeys.length = 0;
-});
-
-afterEach(async () => {
-  proxy.setMode({ kind: 'pass' });
-  await browser?.close();
-});
+const env = useE2eEnvironment();
 
 const onReveals = { paths: /^\/v1\/reveals/ };
 
@@ -53,48 +23,48 @@ describe('when the server fails', () => {
   it.each(failures)(
     'shows a clear message, caches nothing and spends nothing when it %s',
     async (_label, mode, message) => {
-      proxy.setMode(mode, onReveals);
-      const profile = await ProfilePage.open(browser, PEOPLE.ada.slug);
+      env.proxy.setMode(mode, onReveals);
+      const profile = await ProfilePage.open(env.browser, PEOPLE.ada.slug);
       await profile.waitForLead('Ada Lovelace');
       await profile.revealButton('phone').click();
       await expect.poll(() => profile.text(message).isVisible(), { timeout: 30_000 }).toBe(true);
       await expect(profile.widget.getByRole('button', { name: 'Retry' }).isVisible()).resolves.toBe(true);
-      expect((await server.balances(workspace.apiKey)).phone.remaining).toBe(5);
+      expect((await env.server.balances(env.workspace.apiKey)).phone.remaining).toBe(5);
 
       // Nothing was cached: after a reload the reveal button is back, and a retry that reaches the server pays once.
-      proxy.setMode({ kind: 'pass' });
+      env.proxy.setMode({ kind: 'pass' });
       await profile.page.reload();
       await profile.waitForLead('Ada Lovelace');
       await profile.revealButton('phone').click();
       await expect.poll(() => profile.text('+44 7700 900123').isVisible()).toBe(true);
-      expect((await server.balances(workspace.apiKey)).phone.remaining).toBe(4);
+      expect((await env.server.balances(env.workspace.apiKey)).phone.remaining).toBe(4);
     },
   );
 
   it('shows that it is working while the server is slow, then the values, for one credit', async () => {
-    proxy.setMode({ kind: 'slow', delayMs: 2_500 }, onReveals);
-    const profile = await ProfilePage.open(browser, PEOPLE.ada.slug);
+    env.proxy.setMode({ kind: 'slow', delayMs: 2_500 }, onReveals);
+    const profile = await ProfilePage.open(env.browser, PEOPLE.ada.slug);
     await profile.waitForLead('Ada Lovelace');
     await profile.revealButton('phone').click();
     await expect.poll(() => profile.text(/Revealing/i).isVisible()).toBe(true);
     await expect.poll(() => profile.text('+44 7700 900123').isVisible(), { timeout: 15_000 }).toBe(true);
-    expect((await server.balances(workspace.apiKey)).phone.remaining).toBe(4);
+    expect((await env.server.balances(env.workspace.apiKey)).phone.remaining).toBe(4);
   });
 
   it('says so when the server does not answer in time, and spends nothing', async () => {
     // Slower than the background's 20 s timeout: the proxy never forwards the abandoned request.
-    proxy.setMode({ kind: 'slow', delayMs: 60_000 }, onReveals);
-    const profile = await ProfilePage.open(browser, PEOPLE.ada.slug);
+    env.proxy.setMode({ kind: 'slow', delayMs: 60_000 }, onReveals);
+    const profile = await ProfilePage.open(env.browser, PEOPLE.ada.slug);
     await profile.waitForLead('Ada Lovelace');
     await profile.revealButton('phone').click();
     await expect.poll(() => profile.text(/did not answer within/i).isVisible(), { timeout: 40_000 }).toBe(true);
     await expect(profile.widget.getByRole('button', { name: 'Retry' }).isVisible()).resolves.toBe(true);
-    expect((await server.balances(workspace.apiKey)).phone.remaining).toBe(5);
+    expect((await env.server.balances(env.workspace.apiKey)).phone.remaining).toBe(5);
   }, 60_000);
 
   it('replays the committed reveal when the response was lost, charging once', async () => {
-    proxy.setMode({ kind: 'dropResponse' }, { ...onReveals, times: 1 });
-    const profile = await ProfilePage.open(browser, PEOPLE.ada.slug);
+    env.proxy.setMode({ kind: 'dropResponse' }, { ...onReveals, times: 1 });
+    const profile = await ProfilePage.open(env.browser, PEOPLE.ada.slug);
     await profile.waitForLead('Ada Lovelace');
     await profile.revealButton('phone').click();
 
@@ -105,22 +75,22 @@ describe('when the server fails', () => {
     await expect
       .poll(async () => (await retry.isVisible()) || (await value.isVisible()), { timeout: 30_000 })
       .toBe(true);
-    expect((await server.balances(workspace.apiKey)).phone.remaining).toBe(4);
+    expect((await env.server.balances(env.workspace.apiKey)).phone.remaining).toBe(4);
     if (await retry.isVisible()) await retry.click();
     await expect.poll(() => value.isVisible()).toBe(true);
 
-    expect(proxy.idempotencyKeys.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(proxy.idempotencyKeys).size).toBe(1);
-    expect((await server.balances(workspace.apiKey)).phone.remaining).toBe(4);
+    expect(env.proxy.idempotencyKeys.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(env.proxy.idempotencyKeys).size).toBe(1);
+    expect((await env.server.balances(env.workspace.apiKey)).phone.remaining).toBe(4);
   });
 
   it('recovers when the service worker is stopped in the middle of a reveal, charging once', async () => {
-    proxy.setMode({ kind: 'slow', delayMs: 1_500 }, { ...onReveals, times: 1 });
-    const profile = await ProfilePage.open(browser, PEOPLE.ada.slug);
+    env.proxy.setMode({ kind: 'slow', delayMs: 1_500 }, { ...onReveals, times: 1 });
+    const profile = await ProfilePage.open(env.browser, PEOPLE.ada.slug);
     await profile.waitForLead('Ada Lovelace');
     await profile.revealButton('phone').click();
-    await expect.poll(() => proxy.requests.some((line) => line.startsWith('POST /v1/reveals'))).toBe(true);
-    await browser.stopServiceWorker();
+    await expect.poll(() => env.proxy.requests.some((line) => line.startsWith('POST /v1/reveals'))).toBe(true);
+    await env.browser.stopServiceWorker();
 
     // The widget either sees the values (the answer got through) or offers a retry that costs nothing more.
     const retry = profile.widget.getByRole('button', { name: 'Retry' });
@@ -130,6 +100,6 @@ describe('when the server fails', () => {
       .toBe(true);
     if (await retry.isVisible()) await retry.click();
     await expect.poll(() => value.isVisible(), { timeout: 15_000 }).toBe(true);
-    await expect.poll(async () => (await server.balances(workspace.apiKey)).phone.remaining).toBe(4);
+    await expect.poll(async () => (await env.server.balances(env.workspace.apiKey)).phone.remaining).toBe(4);
   });
 });

@@ -2,48 +2,19 @@
  * In-page navigation (LinkedIn is a single-page app): one lead's data never shows on another
  * lead's page, even when an answer arrives after the user moved on.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchWithExtension, type ExtensionBrowser } from '../support/extension.ts';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
-import { startTestServer, type TestServer, type TestWorkspace } from '../support/test-server.ts';
-import { signIn } from './pages/options.ts';
+import { describe, expect, it } from 'vitest';
 import { ProfilePage } from './pages/profile.ts';
-import { IMPORTED, PEOPLE } from './people.ts';
+import { useE2eEnvironment } from './environment.ts';
+import { PEOPLE } from './people.ts';
 
-let server: TestServer;
-let proxy: FaultProxy;
-let browser: ExtensionBrowser;
-let workspace: TestWorkspace;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await server.addPeople(IMPORTED);
-  proxy = await startFaultProxy(server.url);
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  await server?.close();
-});
-
-beforeEach(async () => {
-  browser = await launchWithExtension();
-  for (const person of Object.values(PEOPLE)) await ProfilePage.serve(browser, person.slug, { name: person.name });
-  workspace = await server.createWorkspace({ b2bEmail: 10, phone: 5, directEmail: 5, export: 5 });
-  await signIn(browser, proxy.url, workspace.apiKey);
-});
-
-afterEach(async () => {
-  proxy.setMode({ kind: 'pass' });
-  await browser?.close();
-});
+const env = useE2eEnvironment();
 
 const grace = { name: 'Grace Hopper', headline: 'Rear Admiral', company: 'US Navy', location: 'Arlington, Virginia' };
 
 describe('moving between profiles in the page', () => {
   it('never shows the previous lead’s late answer on the new lead', async () => {
-    proxy.setMode({ kind: 'slow', delayMs: 2_000 }, { paths: /^\/v1\/reveals/ });
-    const profile = await ProfilePage.open(browser, PEOPLE.ada.slug);
+    env.proxy.setMode({ kind: 'slow', delayMs: 2_000 }, { paths: /^\/v1\/reveals/ });
+    const profile = await ProfilePage.open(env.browser, PEOPLE.ada.slug);
     await profile.waitForLead('Ada Lovelace');
     await profile.revealButton('phone').click();
     await profile.navigateInPage(PEOPLE.grace.slug, grace);
@@ -51,7 +22,7 @@ describe('moving between profiles in the page', () => {
     await profile.waitForLead('Grace Hopper');
     // Let Ada's answer arrive in the background, then look again.
     await expect
-      .poll(async () => (await server.balances(workspace.apiKey)).phone.remaining, { timeout: 10_000 })
+      .poll(async () => (await env.server.balances(env.workspace.apiKey)).phone.remaining, { timeout: 10_000 })
       .toBe(4);
     await profile.page.waitForTimeout(500);
     await expect(profile.text('Ada Lovelace').isVisible()).resolves.toBe(false);
@@ -60,14 +31,14 @@ describe('moving between profiles in the page', () => {
     expect(await profile.page.locator('iframe[src*="widget.html"]').count()).toBe(1);
 
     // Back to Ada: her phone, paid once, comes from the cache.
-    proxy.setMode({ kind: 'pass' });
+    env.proxy.setMode({ kind: 'pass' });
     await profile.page.goBack();
     await expect.poll(() => profile.text('+44 7700 900123').isVisible(), { timeout: 15_000 }).toBe(true);
-    expect((await server.balances(workspace.apiKey)).phone.remaining).toBe(4);
+    expect((await env.server.balances(env.workspace.apiKey)).phone.remaining).toBe(4);
   });
 
   it('removes the widget on a page that is not a profile', async () => {
-    const profile = await ProfilePage.open(browser, PEOPLE.ada.slug);
+    const profile = await ProfilePage.open(env.browser, PEOPLE.ada.slug);
     await profile.waitForLead('Ada Lovelace');
     await profile.page.evaluate(() => history.pushState({}, '', '/feed/'));
     await expect.poll(() => profile.page.locator('iframe[src*="widget.html"]').count()).toBe(0);
