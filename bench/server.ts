@@ -1,21 +1,27 @@
 /**
  * Server benchmark: reveals per second and p50/p99 latency at concurrency 1, 16 and 64, over
- * HTTP on PGlite and on a private Postgres, against the same work in-process (API-key lookup,
- * idempotency record, reveal transaction: what the route does, minus HTTP) and `SELECT 1`
- * through the same driver. Every reveal is a new (pool, lead, type): a claim and a debit on
- * one pool's balance row, the hot spot. Loopback only; a few seconds per cell.
+ * HTTP on PGlite and on a private Postgres, against the same work in-process (revealRequest:
+ * API-key lookup, idempotency record, reveal transaction; exactly what the route runs, minus
+ * HTTP and the body's JSON and zod parsing) and `SELECT 1` through the same driver. Every
+ * reveal is a new (pool, lead, type): a claim and a debit on one pool's balance row, the hot
+ * spot; one more row spreads the same load over 16 pools (a pool each per workspace). "bare
+ * HTTP" is the load generator against a Node server that answers at once: the ceiling of the
+ * HTTP column on this machine, to show the client is not the bottleneck. Loopback only; a few
+ * seconds per cell. The load averages (as `uptime` prints them) say how busy the machine was.
  *
  * Run alone: `node --import tsx bench/server.ts`.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { IDEMPOTENCY_HEADER } from '../shared/api.ts';
 import { createWorkspace } from '../server/accounts.ts';
-import { findCaller } from '../server/auth.ts';
-import { hashRequest, runIdempotent } from '../server/idempotency.ts';
 import { importPeople } from '../server/people.ts';
-import { revealInTransaction } from '../server/reveals.ts';
+import { revealRequest } from '../server/reveal-request.ts';
 import { startServer, type RunningServer } from '../server/serve.ts';
 import { createDatabase, startPostgres } from '../tests/support/postgres.ts';
 
@@ -23,15 +29,37 @@ const CONCURRENCY = [1, 16, 64];
 const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 2000);
 const WARMUP_MS = 300;
 const LEADS = 12_000;
+/** The spread-out row: this many pools, at the highest concurrency. */
+const POOLS = 16;
 
 interface Cell {
   backend: string;
-  mode: 'http' | 'in-process' | 'SELECT 1';
+  mode: 'http' | 'in-process' | 'SELECT 1' | 'bare HTTP';
   concurrency: number;
+  pools: number;
   perSecond: number;
   p50: number;
   p99: number;
   count: number;
+  /** Main-thread CPU per operation, µs. */
+  cpuUs: number;
+}
+
+/**
+ * CPU time of this process's main thread (the server's thread: Hono, and PGlite's WebAssembly),
+ * in ms, from /proc (Linux; 100 ticks a second, so read over whole cells); NaN elsewhere.
+ * Wall-clock rates on a busy 2-core machine depend on how much CPU each thread got; CPU per
+ * reveal says what the server's thread spends on one, whatever else is running.
+ */
+function mainThreadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of the line (the fields after the name start at 3).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -43,6 +71,7 @@ function percentile(sorted: number[], p: number): number {
 async function measure(concurrency: number, ms: number, op: (n: number) => Promise<void>) {
   let next = 0;
   const latencies: number[] = [];
+  const cpuBefore = mainThreadCpuMs();
   const started = performance.now();
   const deadline = started + ms;
   await Promise.all(
@@ -56,12 +85,14 @@ async function measure(concurrency: number, ms: number, op: (n: number) => Promi
     }),
   );
   const elapsed = performance.now() - started;
+  const cpuMs = mainThreadCpuMs() - cpuBefore;
   latencies.sort((a, b) => a - b);
   return {
     perSecond: (latencies.length / elapsed) * 1000,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     count: latencies.length,
+    cpuUs: (cpuMs * 1000) / latencies.length,
   };
 }
 
@@ -74,9 +105,9 @@ const LOAD_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
 const { randomUUID } = require('node:crypto');
-const { url, apiKey, concurrency, ms, leads } = workerData;
+const { url, apiKeys, concurrency, ms, leads, path } = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-const target = new URL('/v1/reveals', url);
+const target = new URL(path, url);
 let next = 0;
 const latencies = [];
 function reveal(n) {
@@ -85,7 +116,7 @@ function reveal(n) {
       method: 'POST',
       agent,
       headers: {
-        Authorization: 'Bearer ' + apiKey,
+        Authorization: 'Bearer ' + apiKeys[n % apiKeys.length],
         'Content-Type': 'application/json',
         '${IDEMPOTENCY_HEADER}': randomUUID(),
       },
@@ -115,12 +146,23 @@ Promise.all(Array.from({ length: concurrency }, async () => {
 });
 `;
 
-async function httpLoad(options: { url: string; apiKey: string; concurrency: number; ms: number; leads: number }) {
-  const worker = new Worker(LOAD_WORKER, { eval: true, workerData: options });
+interface LoadOptions {
+  url: string;
+  apiKeys: string[];
+  concurrency: number;
+  ms: number;
+  leads: number;
+  path?: string;
+}
+
+async function httpLoad(options: LoadOptions) {
+  const cpuBefore = mainThreadCpuMs();
+  const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { path: '/v1/reveals', ...options } });
   const { latencies, elapsed } = await new Promise<{ latencies: number[]; elapsed: number }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
+  const cpuMs = mainThreadCpuMs() - cpuBefore;
   await worker.terminate();
   latencies.sort((a, b) => a - b);
   return {
@@ -128,7 +170,37 @@ async function httpLoad(options: { url: string; apiKey: string; concurrency: num
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     count: latencies.length,
+    cpuUs: (cpuMs * 1000) / latencies.length,
   };
+}
+
+/** The load generator against a server on this thread that reads the body and answers a fixed reveal-sized JSON. */
+async function bareHttp(): Promise<Cell[]> {
+  const answer = JSON.stringify({ lead: 'bench-lead-0', results: {}, balances: {}, padding: 'x'.repeat(400) });
+  const server = createServer({ noDelay: true }, (request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'Content-Type': 'application/json' }).end(answer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const cells: Cell[] = [];
+  try {
+    for (const concurrency of CONCURRENCY) {
+      const options = { url, apiKeys: ['none'], concurrency, leads: LEADS, path: '/' };
+      await httpLoad({ ...options, ms: WARMUP_MS });
+      cells.push({
+        backend: 'any',
+        mode: 'bare HTTP',
+        concurrency,
+        pools: 1,
+        ...(await httpLoad({ ...options, ms: CELL_MS })),
+      });
+    }
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  return cells;
 }
 
 async function benchBackend(backend: string, server: RunningServer): Promise<Cell[]> {
@@ -141,54 +213,52 @@ async function benchBackend(backend: string, server: RunningServer): Promise<Cel
       b2bEmail: [{ value: `lead${i}@bench.example` }],
     })),
   );
-  const freshCaller = async () => {
-    const ws = await createWorkspace(db, {
-      name: 'Bench',
-      plan: 'business',
-      seats: 5,
-      credits: { b2bEmail: 10_000_000 },
-    });
-    return ws.admin.apiKey;
+  /** API keys of `pools` new workspaces, one pool each, with credit enough for the whole run. */
+  const freshCallers = async (pools: number) => {
+    const keys: string[] = [];
+    for (let i = 0; i < pools; i++) {
+      const ws = await createWorkspace(db, {
+        name: 'Bench',
+        plan: 'business',
+        seats: 5,
+        credits: { b2bEmail: 10_000_000 },
+      });
+      keys.push(ws.admin.apiKey);
+    }
+    return keys;
   };
   const lead = (n: number) => `bench-lead-${n % LEADS}`;
 
-  const inProcess = async (apiKey: string, n: number) => {
-    const caller = await findCaller(db, apiKey);
-    if (!caller) throw new Error('no caller');
-    const now = new Date();
-    const request = { lead: lead(n), types: ['b2bEmail' as const] };
-    const key = randomUUID();
-    await runIdempotent(db, { poolId: caller.poolId, key, requestHash: hashRequest(request), now }, (tx) =>
-      revealInTransaction(tx, caller, request, now, key),
-    );
+  // Exactly what POST /v1/reveals runs once its headers and body are parsed.
+  const inProcess = (apiKeys: string[]) => async (n: number) => {
+    const answer = await revealRequest(db, {
+      apiKey: apiKeys[n % apiKeys.length] ?? '',
+      idempotencyKey: randomUUID(),
+      request: { lead: lead(n), types: ['b2bEmail'] },
+      now: new Date(),
+    });
+    if (answer.status !== 200) throw new Error(`reveal answered ${answer.status}`);
   };
 
   const cells: Cell[] = [];
-  for (const concurrency of CONCURRENCY) {
-    const select = await measure(concurrency, CELL_MS, async () => {
-      await db.query('SELECT 1');
-    });
-    cells.push({ backend, mode: 'SELECT 1', concurrency, ...select });
-    const warmKey = await freshCaller();
-    await measure(concurrency, WARMUP_MS, (n) => inProcess(warmKey, n));
-    const inProcessResult = await measure(
-      concurrency,
-      CELL_MS,
-      (
-        (apiKey) => (n: number) =>
-          inProcess(apiKey, n)
-      )(await freshCaller()),
-    );
-    cells.push({ backend, mode: 'in-process', concurrency, ...inProcessResult });
-    await httpLoad({ url: server.url, apiKey: await freshCaller(), concurrency, ms: WARMUP_MS, leads: LEADS });
-    const httpResult = await httpLoad({
-      url: server.url,
-      apiKey: await freshCaller(),
-      concurrency,
-      ms: CELL_MS,
-      leads: LEADS,
-    });
-    cells.push({ backend, mode: 'http', concurrency, ...httpResult });
+  const runs = [
+    ...CONCURRENCY.map((concurrency) => ({ concurrency, pools: 1 })),
+    { concurrency: CONCURRENCY[CONCURRENCY.length - 1] ?? 64, pools: POOLS },
+  ];
+  for (const { concurrency, pools } of runs) {
+    if (pools === 1) {
+      const select = await measure(concurrency, CELL_MS, async () => {
+        await db.query('SELECT 1');
+      });
+      cells.push({ backend, mode: 'SELECT 1', concurrency, pools, ...select });
+    }
+    await measure(concurrency, WARMUP_MS, inProcess(await freshCallers(pools)));
+    const inProcessResult = await measure(concurrency, CELL_MS, inProcess(await freshCallers(pools)));
+    cells.push({ backend, mode: 'in-process', concurrency, pools, ...inProcessResult });
+    const load = { url: server.url, concurrency, leads: LEADS };
+    await httpLoad({ ...load, apiKeys: await freshCallers(pools), ms: WARMUP_MS });
+    const httpResult = await httpLoad({ ...load, apiKeys: await freshCallers(pools), ms: CELL_MS });
+    cells.push({ backend, mode: 'http', concurrency, pools, ...httpResult });
     for (const cell of [inProcessResult, httpResult]) {
       if (cell.count > LEADS) console.warn(`${backend} c=${concurrency}: leads reused (already paid, cheaper)`);
     }
@@ -196,13 +266,20 @@ async function benchBackend(backend: string, server: RunningServer): Promise<Cel
   return cells;
 }
 
+function loads(): string {
+  return loadavg()
+    .map((load) => load.toFixed(2))
+    .join(', ');
+}
+
 function printTable(cells: Cell[]): void {
-  const find = (backend: string, mode: Cell['mode'], concurrency: number) =>
-    cells.find((c) => c.backend === backend && c.mode === mode && c.concurrency === concurrency);
+  const find = (backend: string, mode: Cell['mode'], concurrency: number, pools = 1) =>
+    cells.find((c) => c.backend === backend && c.mode === mode && c.concurrency === concurrency && c.pools === pools);
   const rows: string[][] = [
     [
       'backend',
       'conc',
+      'pools',
       'HTTP rev/s',
       'p50 ms',
       'p99 ms',
@@ -210,19 +287,25 @@ function printTable(cells: Cell[]): void {
       'p50 ms',
       'p99 ms',
       'SELECT 1/s',
+      'bare HTTP/s',
+      'srv CPU µs/rev HTTP',
+      'in-proc',
       'HTTP/in-proc',
       'in-proc/SELECT1',
     ],
   ];
   for (const backend of [...new Set(cells.map((c) => c.backend))]) {
-    for (const concurrency of CONCURRENCY) {
-      const http = find(backend, 'http', concurrency);
-      const inProc = find(backend, 'in-process', concurrency);
+    const keys = cells.filter((c) => c.backend === backend && c.mode === 'http');
+    for (const { concurrency, pools } of keys) {
+      const http = find(backend, 'http', concurrency, pools);
+      const inProc = find(backend, 'in-process', concurrency, pools);
       const select = find(backend, 'SELECT 1', concurrency);
+      const bare = find('any', 'bare HTTP', concurrency);
       if (!http || !inProc || !select) continue;
       rows.push([
         backend,
         String(concurrency),
+        String(pools),
         http.perSecond.toFixed(0),
         http.p50.toFixed(2),
         http.p99.toFixed(2),
@@ -230,6 +313,9 @@ function printTable(cells: Cell[]): void {
         inProc.p50.toFixed(2),
         inProc.p99.toFixed(2),
         select.perSecond.toFixed(0),
+        bare ? bare.perSecond.toFixed(0) : '-',
+        http.cpuUs.toFixed(0),
+        inProc.cpuUs.toFixed(0),
         (http.perSecond / inProc.perSecond).toFixed(2) + 'x',
         (inProc.perSecond / select.perSecond).toFixed(3) + 'x',
       ]);
@@ -240,8 +326,10 @@ function printTable(cells: Cell[]): void {
 }
 
 export async function benchServer(): Promise<void> {
-  console.log(`Server: reveals of new (pool, lead, b2bEmail) on one pool, ${CELL_MS} ms per cell, loopback`);
-  const cells: Cell[] = [];
+  console.log(
+    `Server: reveals of new (pool, lead, b2bEmail), ${CELL_MS} ms per cell, loopback; load average at start ${loads()}`,
+  );
+  const cells: Cell[] = await bareHttp();
   const pglite = await startServer({ dataDir: 'memory://', port: 0, seedDemo: false });
   try {
     cells.push(...(await benchBackend('pglite', pglite)));
@@ -264,6 +352,7 @@ export async function benchServer(): Promise<void> {
     await cluster.stop();
   }
   printTable(cells);
+  console.log(`Load average at the end: ${loads()}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

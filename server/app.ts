@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { ErrorBody } from '../shared/api.ts';
-import { bearerToken, findCaller } from './auth.ts';
+import { bearerToken, requireCaller } from './auth.ts';
 import type { Database } from './db/database.ts';
 import { ApiError } from './errors.ts';
 import { accountRoutes } from './routes/account.ts';
@@ -12,7 +12,7 @@ import { availabilityRoutes } from './routes/availability.ts';
 import type { AppEnv } from './routes/env.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { openapiRoutes } from './routes/openapi.ts';
-import { revealRoutes } from './routes/reveals.ts';
+import { REVEALS_PATH, revealRoutes } from './routes/reveals.ts';
 
 export interface CreateAppDeps {
   db: Database;
@@ -32,10 +32,11 @@ export function createApp(deps: CreateAppDeps): Hono<AppEnv> {
   app.use('/v1/*', async (c, next) => {
     const token = bearerToken(c.req.header('Authorization'));
     if (!token) throw new ApiError(401, 'unauthorized', 'Send your API key as "Authorization: Bearer <key>".');
-    const caller = await findCaller(appDeps.db, token);
-    if (!caller)
-      throw new ApiError(401, 'unauthorized', 'This API key is not valid (unknown, or its user was removed).');
-    c.set('caller', caller);
+    c.set('apiKey', token);
+    // A reveal looks its caller up in the statement that records its idempotency key: one
+    // round trip fewer on the hot path (server/reveal-request.ts).
+    if (!(c.req.method === 'POST' && c.req.path === REVEALS_PATH))
+      c.set('caller', await requireCaller(appDeps.db, token));
     await next();
   });
 

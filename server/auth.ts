@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Plan } from '../shared/credits.ts';
 import type { Queryable } from './db/database.ts';
+import { ApiError } from './errors.ts';
 
 export const API_KEY_PREFIX = 'll_live_';
 
@@ -29,7 +30,7 @@ export interface Caller {
   renewsAt: Date;
 }
 
-interface CallerRow {
+export interface CallerRow {
   user_id: string;
   email: string;
   role: 'admin' | 'member';
@@ -39,18 +40,14 @@ interface CallerRow {
   renews_at: Date;
 }
 
-/** The active user holding this key, or null (unknown key, or a removed user). */
-export async function findCaller(db: Queryable, apiKey: string): Promise<Caller | null> {
-  const { rows } = await db.query<CallerRow>(
-    `SELECT u.id AS user_id, u.email, u.role, u.workspace_id, w.plan, u.pool_id, p.renews_at
+/** The active user holding the key whose hash is `$1`, as a CallerRow (no row: unknown or removed). */
+export const CALLER_SQL = `SELECT u.id AS user_id, u.email, u.role, u.workspace_id, w.plan, u.pool_id, p.renews_at
        FROM users u
        JOIN workspaces w ON w.id = u.workspace_id
        JOIN pools p ON p.id = u.pool_id
-      WHERE u.api_key_hash = $1 AND u.removed_at IS NULL`,
-    [hashApiKey(apiKey)],
-  );
-  const row = rows[0];
-  if (!row) return null;
+      WHERE u.api_key_hash = $1 AND u.removed_at IS NULL`;
+
+export function toCaller(row: CallerRow): Caller {
   return {
     userId: row.user_id,
     email: row.email,
@@ -60,6 +57,24 @@ export async function findCaller(db: Queryable, apiKey: string): Promise<Caller 
     poolId: row.pool_id,
     renewsAt: row.renews_at,
   };
+}
+
+/** The active user holding this key, or null (unknown key, or a removed user). */
+export async function findCaller(db: Queryable, apiKey: string): Promise<Caller | null> {
+  const { rows } = await db.query<CallerRow>(CALLER_SQL, [hashApiKey(apiKey)]);
+  const row = rows[0];
+  return row ? toCaller(row) : null;
+}
+
+export function unauthorized(): ApiError {
+  return new ApiError(401, 'unauthorized', 'This API key is not valid (unknown, or its user was removed).');
+}
+
+/** The caller, or a 401. */
+export async function requireCaller(db: Queryable, apiKey: string): Promise<Caller> {
+  const caller = await findCaller(db, apiKey);
+  if (!caller) throw unauthorized();
+  return caller;
 }
 
 /** Reads `Authorization: Bearer <key>`; null when absent or malformed. */

@@ -42,32 +42,43 @@ export function checkIdempotencyKey(key: string | undefined, header: string): st
   return key;
 }
 
-interface Scope {
+export interface Scope {
   poolId: string;
   key: string;
   requestHash: string;
   now: Date;
 }
 
-async function claimKey(db: Queryable, scope: Scope): Promise<boolean> {
-  const result = await db.query(
-    `INSERT INTO idempotency_keys (pool_id, key, request_hash, state, created_at, updated_at)
-     VALUES ($1, $2, $3, 'inFlight', $4, $4)
-     ON CONFLICT (pool_id, key) DO UPDATE
+/**
+ * Records the key as in flight unless a live record holds it. A record may be taken over when
+ * it is an abandoned in-flight record of the same request, or past retention. `$1` is the
+ * pool, `$2` to `$6` the claimParams.
+ */
+export const CLAIM_CONFLICT_SQL = `ON CONFLICT (pool_id, key) DO UPDATE
        SET request_hash = EXCLUDED.request_hash, state = 'inFlight', status_code = NULL, response = NULL,
            created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at
      WHERE (idempotency_keys.state = 'inFlight' AND idempotency_keys.request_hash = EXCLUDED.request_hash
             AND idempotency_keys.updated_at < $5)
-        OR idempotency_keys.created_at < $6
+        OR idempotency_keys.created_at < $6`;
+
+/** The parameters `$2` to `$6` of a claim: key, request hash, now, in-flight cut-off, retention cut-off. */
+export function claimParams(scope: Omit<Scope, 'poolId'>): unknown[] {
+  return [
+    scope.key,
+    scope.requestHash,
+    scope.now,
+    new Date(scope.now.getTime() - IN_FLIGHT_TIMEOUT_MS),
+    new Date(scope.now.getTime() - RETENTION_MS),
+  ];
+}
+
+async function claimKey(db: Queryable, scope: Scope): Promise<boolean> {
+  const result = await db.query(
+    `INSERT INTO idempotency_keys (pool_id, key, request_hash, state, created_at, updated_at)
+     VALUES ($1, $2, $3, 'inFlight', $4, $4)
+     ${CLAIM_CONFLICT_SQL}
      RETURNING 1`,
-    [
-      scope.poolId,
-      scope.key,
-      scope.requestHash,
-      scope.now,
-      new Date(scope.now.getTime() - IN_FLIGHT_TIMEOUT_MS),
-      new Date(scope.now.getTime() - RETENTION_MS),
-    ],
+    [scope.poolId, ...claimParams(scope)],
   );
   return result.rowCount > 0;
 }
@@ -104,6 +115,45 @@ function isRetryable(error: unknown): boolean {
 }
 
 /**
+ * Claims the key, or answers from its record: null when this request now holds the key (do the
+ * work), a stored answer to replay, or a 422 (another body) or 409 (still in flight) thrown.
+ * `alreadyTried`: the caller's own claim attempt just failed, so look at the record first.
+ */
+export async function claimOrReplay(db: Queryable, scope: Scope, alreadyTried = false): Promise<StoredResponse | null> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (!(alreadyTried && attempt === 0) && (await claimKey(db, scope))) return null;
+    const outcome = await existingOutcome(db, scope);
+    if (outcome) return outcome;
+  }
+  throw new ApiError(409, 'idempotency_in_flight', 'The same request is being retried; retry shortly.');
+}
+
+/**
+ * Runs the work of a claimed key: again after a deadlock or serialization failure (it must be
+ * one transaction, so a failed attempt left nothing behind), and on failure releases the key so
+ * the client's retry does the work instead of waiting out the in-flight timeout.
+ */
+export async function runClaimed<T>(db: Queryable, scope: Scope, work: () => Promise<T>): Promise<T> {
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt >= TRANSACTION_ATTEMPTS || !isRetryable(error)) throw error;
+      }
+    }
+  } catch (error) {
+    await db
+      .query("DELETE FROM idempotency_keys WHERE pool_id = $1 AND key = $2 AND state = 'inFlight'", [
+        scope.poolId,
+        scope.key,
+      ])
+      .catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
  * Runs `work` once per (pool, key): in a transaction that also stores its JSON answer, or
  * not at all when the key's answer is already stored (then it is replayed).
  */
@@ -113,42 +163,19 @@ export async function runIdempotent(
   work: (tx: Queryable) => Promise<unknown>,
   status: ContentfulStatusCode = 200,
 ): Promise<StoredResponse> {
-  let claimed = false;
-  for (let attempt = 0; attempt < 3 && !claimed; attempt++) {
-    claimed = await claimKey(db, scope);
-    if (!claimed) {
-      const outcome = await existingOutcome(db, scope);
-      if (outcome) return outcome;
-    }
-  }
-  if (!claimed) throw new ApiError(409, 'idempotency_in_flight', 'The same request is being retried; retry shortly.');
-
-  try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await db.transaction(async (tx) => {
-          const body = JSON.stringify(await work(tx));
-          await tx.query(
-            `UPDATE idempotency_keys SET state = 'done', status_code = $3, response = $4::json, updated_at = $5
-              WHERE pool_id = $1 AND key = $2`,
-            [scope.poolId, scope.key, status, body, scope.now],
-          );
-          return { status, body, replayed: false };
-        });
-      } catch (error) {
-        if (attempt >= TRANSACTION_ATTEMPTS || !isRetryable(error)) throw error;
-      }
-    }
-  } catch (error) {
-    // Release the key so the client's retry does the work instead of waiting out the timeout.
-    await db
-      .query("DELETE FROM idempotency_keys WHERE pool_id = $1 AND key = $2 AND state = 'inFlight'", [
-        scope.poolId,
-        scope.key,
-      ])
-      .catch(() => undefined);
-    throw error;
-  }
+  const replay = await claimOrReplay(db, scope);
+  if (replay) return replay;
+  return runClaimed(db, scope, () =>
+    db.transaction(async (tx) => {
+      const body = JSON.stringify(await work(tx));
+      await tx.query(
+        `UPDATE idempotency_keys SET state = 'done', status_code = $3, response = $4::json, updated_at = $5
+          WHERE pool_id = $1 AND key = $2`,
+        [scope.poolId, scope.key, status, body, scope.now],
+      );
+      return { status, body, replayed: false };
+    }),
+  );
 }
 
 /** Deletes records past retention; any server process may run it. */

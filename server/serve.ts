@@ -2,6 +2,7 @@
  * Starts the credits API on a loopback port: opens the database (migrating it), seeds the
  * demo if asked, and listens. Used by `npm run server`, `npm start`, e2e tests and benchmarks.
  */
+import { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
@@ -34,6 +35,8 @@ export interface RunningServer {
 }
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
   const db = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, lockPurpose: 'server' });
@@ -49,9 +52,26 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     const app = createApp({ db });
     const host = opts.host ?? '127.0.0.1';
     const port = await new Promise<number>((resolve, reject) => {
-      server = serve({ fetch: app.fetch, hostname: host, port: opts.port ?? 8787 }, (info: AddressInfo) =>
-        resolve(info.port),
+      server = serve(
+        {
+          fetch: app.fetch,
+          hostname: host,
+          port: opts.port ?? 8787,
+          // Answers go out at once (no Nagle delay); TCP keep-alive probes find dead peers.
+          serverOptions: { noDelay: true, keepAlive: true },
+        },
+        (info: AddressInfo) => resolve(info.port),
       );
+      if (server instanceof Server) {
+        // Keep idle connections longer than Node's 5 s default: a client's next request (the
+        // extension's next reveal, a load balancer's pooled connection) reuses its connection
+        // instead of paying a new handshake. Above the 60 s idle timeout of common load
+        // balancers, so they close first and never send on a connection the server just closed.
+        server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+        // Node's rule: longer than keepAliveTimeout.
+        server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
+        server.requestTimeout = REQUEST_TIMEOUT_MS;
+      }
       server.once('error', reject);
     });
     let purging: Promise<unknown> = Promise.resolve();

@@ -8,5 +8,10 @@ export interface AppDeps {
 }
 
 export interface AppEnv {
-  Variables: { caller: Caller; deps: AppDeps };
+  Variables: {
+    /** Under /v1: the bearer API key, and who holds it (not set on POST /v1/reveals, see there). */
+    apiKey: string;
+    caller: Caller;
+    deps: AppDeps;
+  };
 }

@@ -114,6 +114,25 @@ describe.each(BACKENDS)('idempotency on %s', (backend) => {
     const retried = await runIdempotent(h.db, scope, async () => ({ ok: 1 }));
     expect(retried).toEqual({ status: 200, body: '{"ok":1}', replayed: false });
   });
+
+  it('a deadlock is retried in a new transaction, and the answer is stored once', async () => {
+    const ws = await newWorkspace(h.db);
+    const { pool } = await client(h.fetcher, ws.admin.apiKey).account();
+    const scope = { poolId: pool.id, key: randomUUID(), requestHash: 'h', now: new Date() };
+    let attempts = 0;
+    const answer = await runIdempotent(h.db, scope, async (tx) => {
+      attempts++;
+      await tx.query('SELECT 1');
+      if (attempts === 1) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+      return { attempts };
+    });
+    expect(answer).toEqual({ status: 200, body: '{"attempts":2}', replayed: false });
+    expect(await runIdempotent(h.db, scope, async () => ({ again: true }))).toEqual({
+      status: 200,
+      body: '{"attempts":2}',
+      replayed: true,
+    });
+  });
 });
 
 describe.each(BACKENDS)('concurrent duplicates over HTTP on %s', (backend) => {
