@@ -6,8 +6,9 @@
  * widget and the popup, prints their paths and exits.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { generateApiKey } from '../server/auth.ts';
 import { startServer } from '../server/serve.ts';
 import { launchWithExtension, serveLinkedInPage } from '../tests/support/extension.ts';
 
@@ -20,18 +21,35 @@ function step(message: string): void {
   console.log(`\n▸ ${message}`);
 }
 
-step('Building the extension (npm run build)');
-const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) {
-  console.error('The build failed; see above.');
-  process.exit(build.status ?? 1);
+// --no-build: the extension in .output/chrome-mv3 is already current (the test of this script).
+if (!process.argv.includes('--no-build')) {
+  step('Building the extension (npm run build)');
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.error('The build failed; see above.');
+    process.exit(build.status ?? 1);
+  }
+}
+
+/**
+ * The demo admin's key, kept beside the data (owner-only) so every later `npm start` signs in
+ * to the same demo workspace; DEMO_API_KEY overrides it.
+ */
+function demoApiKey(): string {
+  if (process.env.DEMO_API_KEY) return process.env.DEMO_API_KEY;
+  const file = join(dataDir, 'demo-api-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = generateApiKey();
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
 }
 
 step(`Starting the credits server (PGlite in ${dataDir})`);
 const server = await startServer({
   dataDir,
   port: Number(process.env.PORT ?? 8787),
-  demoApiKey: process.env.DEMO_API_KEY,
+  demoApiKey: demoApiKey(),
   seedDemo: true,
 });
 if (!server.demo) throw new Error('The demo workspace is missing.');
@@ -60,7 +78,7 @@ try {
   await options.getByLabel('API key').fill(server.demo.apiKey);
   await options.getByRole('button', { name: 'Sign in' }).click();
   await options.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 15_000 });
-  console.log(`  signed in as ${server.demo.apiKey.slice(0, 12)}… at ${server.url}`);
+  console.log(`  signed in to the demo workspace at ${server.url}`);
 
   step(`Opening the demo profile ${demoProfileUrl}`);
   const profile = await browser.context.newPage();
