@@ -8,7 +8,7 @@ import type { Account } from '../shared/api.ts';
 import { CREDIT_TYPES, poolKindOf, type CreditType, type Plan } from '../shared/credits.ts';
 import { generateApiKey, hashApiKey, type Caller } from './auth.ts';
 import { readBalances } from './balances.ts';
-import type { Database, Queryable } from './db/database.ts';
+import { pgErrorCode, PG_ERRORS, type Database, type Queryable } from './db/database.ts';
 import { ApiError } from './errors.ts';
 import { addMonths } from './renewal.ts';
 
@@ -66,7 +66,7 @@ async function insertUser(
       [userId, input.workspaceId, input.poolId, input.email, input.role, hashApiKey(apiKey), input.now],
     );
   } catch (error) {
-    if ((error as { code?: string }).code === '23505') {
+    if (pgErrorCode(error) === PG_ERRORS.uniqueViolation) {
       throw new ApiError(400, 'bad_request', `A user with the email ${input.email} already exists.`, 'email');
     }
     throw error;
@@ -81,6 +81,11 @@ function validEmail(email: string): string {
 }
 
 export async function createWorkspace(db: Database, input: CreateWorkspaceInput): Promise<CreatedWorkspace> {
+  return db.transaction((tx) => createWorkspaceIn(tx, input));
+}
+
+/** createWorkspace inside the caller's transaction `tx`. */
+export async function createWorkspaceIn(tx: Queryable, input: CreateWorkspaceInput): Promise<CreatedWorkspace> {
   const now = input.now ?? new Date();
   const name = input.name.trim();
   if (!name) throw new ApiError(400, 'bad_request', 'A workspace needs a name.', 'name');
@@ -97,23 +102,21 @@ export async function createWorkspace(db: Database, input: CreateWorkspaceInput)
   }
   const workspaceId = newId('ws');
   const email = validEmail(input.adminEmail ?? `admin+${workspaceId}@leadlens.test`);
-  return db.transaction(async (tx) => {
-    await tx.query('INSERT INTO workspaces (id, name, plan, seats, created_at) VALUES ($1, $2, $3, $4, $5)', [
-      workspaceId,
-      name,
-      input.plan,
-      input.seats,
-      now,
-    ]);
-    await tx.query(
-      `INSERT INTO workspace_allotments (workspace_id, type, monthly)
-       SELECT $1, type, monthly FROM unnest($2::text[], $3::int[]) AS t (type, monthly)`,
-      [workspaceId, [...CREDIT_TYPES], CREDIT_TYPES.map((type) => input.credits[type] ?? 0)],
-    );
-    const poolId = await createPool(tx, { workspaceId, kind: poolKindOf(input.plan), now });
-    const admin = await insertUser(tx, { workspaceId, poolId, email, role: 'admin', now });
-    return { workspaceId, admin: { userId: admin.userId, email, apiKey: admin.apiKey } };
-  });
+  await tx.query('INSERT INTO workspaces (id, name, plan, seats, created_at) VALUES ($1, $2, $3, $4, $5)', [
+    workspaceId,
+    name,
+    input.plan,
+    input.seats,
+    now,
+  ]);
+  await tx.query(
+    `INSERT INTO workspace_allotments (workspace_id, type, monthly)
+     SELECT $1, type, monthly FROM unnest($2::text[], $3::int[]) AS t (type, monthly)`,
+    [workspaceId, [...CREDIT_TYPES], CREDIT_TYPES.map((type) => input.credits[type] ?? 0)],
+  );
+  const poolId = await createPool(tx, { workspaceId, kind: poolKindOf(input.plan), now });
+  const admin = await insertUser(tx, { workspaceId, poolId, email, role: 'admin', now });
+  return { workspaceId, admin: { userId: admin.userId, email, apiKey: admin.apiKey } };
 }
 
 /** Adds a member, refusing with `seats_full` when every seat is taken (R8). */

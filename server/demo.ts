@@ -1,11 +1,11 @@
 /**
- * The demo: a Starter workspace and a few people, so a fresh server is usable at once.
- * Seeding is idempotent; with a chosen API key it makes that key the demo admin's.
+ * The demo: a Starter workspace and a few people, so a fresh server is usable at once. Only a
+ * fresh database gets them; with a chosen API key, an existing demo admin gets that key.
  */
-import { createWorkspace } from './accounts.ts';
+import { createWorkspaceIn } from './accounts.ts';
 import { hashApiKey } from './auth.ts';
 import type { Database } from './db/database.ts';
-import { importPeople, type PersonRow } from './people.ts';
+import { importPeopleIn, type PersonRow } from './people.ts';
 
 export const DEMO_ADMIN_EMAIL = 'demo@leadlens.test';
 export const DEMO_CREDITS = { b2bEmail: 100, phone: 25, directEmail: 25, export: 50 } as const;
@@ -84,34 +84,51 @@ export interface SeededDemo {
   created: boolean;
 }
 
-export async function seedDemo(db: Database, opts: { apiKey?: string; now?: Date } = {}): Promise<SeededDemo> {
-  await importPeople(db, DEMO_PEOPLE, opts.now);
-  const existing = await db.query<{ id: string; workspace_id: string }>(
-    'SELECT id, workspace_id FROM users WHERE email = $1',
-    [DEMO_ADMIN_EMAIL],
-  );
-  const admin = existing.rows[0];
-  if (admin) {
+/** An arbitrary constant naming the demo-seeding lock (see migrate.ts for the migrations' one). */
+const DEMO_LOCK_ID = 7_411_043;
+
+/**
+ * Seeds the demo on a fresh database (no workspace at all): the demo people and a Starter
+ * workspace whose admin is DEMO_ADMIN_EMAIL. On a database that has workspaces it adds
+ * nothing, so a production database never gets a demo; if the demo workspace exists, a
+ * given `apiKey` becomes its admin's key (npm start keeps one in DATA_DIR and passes it on
+ * every start), unless that admin was removed: a removed user stays removed. Null when there
+ * is no demo. Servers starting together take turns (an advisory lock).
+ */
+export async function seedDemo(db: Database, opts: { apiKey?: string; now?: Date } = {}): Promise<SeededDemo | null> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [DEMO_LOCK_ID]);
+    const existing = await tx.query<{ id: string; workspace_id: string; removed: boolean }>(
+      'SELECT id, workspace_id, removed_at IS NOT NULL AS removed FROM users WHERE email = $1',
+      [DEMO_ADMIN_EMAIL],
+    );
+    const admin = existing.rows[0];
+    if (admin) {
+      if (admin.removed) return { workspaceId: admin.workspace_id, apiKey: null, created: false };
+      if (opts.apiKey) {
+        await tx.query('UPDATE users SET api_key_hash = $2 WHERE id = $1', [admin.id, hashApiKey(opts.apiKey)]);
+      }
+      return { workspaceId: admin.workspace_id, apiKey: opts.apiKey ?? null, created: false };
+    }
+    const workspaces = await tx.query('SELECT 1 FROM workspaces LIMIT 1');
+    if (workspaces.rowCount > 0) return null;
+    await importPeopleIn(tx, DEMO_PEOPLE, opts.now);
+    const created = await createWorkspaceIn(tx, {
+      name: 'LeadLens Demo',
+      plan: 'starter',
+      seats: 5,
+      credits: DEMO_CREDITS,
+      adminEmail: DEMO_ADMIN_EMAIL,
+      now: opts.now,
+    });
+    let apiKey = created.admin.apiKey;
     if (opts.apiKey) {
-      await db.query('UPDATE users SET api_key_hash = $2, removed_at = NULL WHERE id = $1', [
-        admin.id,
+      await tx.query('UPDATE users SET api_key_hash = $2 WHERE id = $1', [
+        created.admin.userId,
         hashApiKey(opts.apiKey),
       ]);
+      apiKey = opts.apiKey;
     }
-    return { workspaceId: admin.workspace_id, apiKey: opts.apiKey ?? null, created: false };
-  }
-  const created = await createWorkspace(db, {
-    name: 'LeadLens Demo',
-    plan: 'starter',
-    seats: 5,
-    credits: DEMO_CREDITS,
-    adminEmail: DEMO_ADMIN_EMAIL,
-    now: opts.now,
+    return { workspaceId: created.workspaceId, apiKey, created: true };
   });
-  let apiKey = created.admin.apiKey;
-  if (opts.apiKey) {
-    await db.query('UPDATE users SET api_key_hash = $2 WHERE id = $1', [created.admin.userId, hashApiKey(opts.apiKey)]);
-    apiKey = opts.apiKey;
-  }
-  return { workspaceId: created.workspaceId, apiKey, created: true };
 }

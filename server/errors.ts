@@ -34,3 +34,6 @@ export function fromZodError(error: z.ZodError, prefix?: string): ApiError {
   const message = issue ? `${field ?? 'request'}: ${issue.message}` : 'invalid request';
   return badRequest(message, field);
 }
+
+/** A command-line mistake (server or admin CLI): its message is shown without a stack. */
+export class UsageError extends Error {}

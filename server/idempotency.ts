@@ -7,14 +7,22 @@
  * be taken over; records are kept at least 24 hours.
  */
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type Database, type Queryable, pgErrorCode, PG_ERRORS } from './db/database.ts';
+import { type Queryable, pgErrorCode, PG_ERRORS } from './db/database.ts';
 import { ApiError } from './errors.ts';
 
 export const IN_FLIGHT_TIMEOUT_MS = 60_000;
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
 const MAX_KEY_LENGTH = 255;
 const TRANSACTION_ATTEMPTS = 3;
+/** The first retry waits up to this long (random), each later one up to twice as long. */
+const RETRY_BACKOFF_MS = 20;
+
+/** A random wait before retry `attempt` (1 = the first retry): full jitter, doubling. */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  return random() * RETRY_BACKOFF_MS * 2 ** (attempt - 1);
+}
 
 export interface StoredResponse {
   status: ContentfulStatusCode;
@@ -130,8 +138,9 @@ export async function claimOrReplay(db: Queryable, scope: Scope, alreadyTried = 
 
 /**
  * Runs the work of a claimed key: again after a deadlock or serialization failure (it must be
- * one transaction, so a failed attempt left nothing behind), and on failure releases the key so
- * the client's retry does the work instead of waiting out the in-flight timeout.
+ * one transaction, so a failed attempt left nothing behind), after a short random wait, and
+ * on failure releases the key so the client's retry does the work instead of waiting out the
+ * in-flight timeout.
  */
 export async function runClaimed<T>(db: Queryable, scope: Scope, work: () => Promise<T>): Promise<T> {
   try {
@@ -140,6 +149,8 @@ export async function runClaimed<T>(db: Queryable, scope: Scope, work: () => Pro
         return await work();
       } catch (error) {
         if (attempt >= TRANSACTION_ATTEMPTS || !isRetryable(error)) throw error;
+        // Transactions that just collided would collide again if they retried in step.
+        await sleep(retryDelayMs(attempt));
       }
     }
   } catch (error) {
@@ -151,31 +162,6 @@ export async function runClaimed<T>(db: Queryable, scope: Scope, work: () => Pro
       .catch(() => undefined);
     throw error;
   }
-}
-
-/**
- * Runs `work` once per (pool, key): in a transaction that also stores its JSON answer, or
- * not at all when the key's answer is already stored (then it is replayed).
- */
-export async function runIdempotent(
-  db: Database,
-  scope: Scope,
-  work: (tx: Queryable) => Promise<unknown>,
-  status: ContentfulStatusCode = 200,
-): Promise<StoredResponse> {
-  const replay = await claimOrReplay(db, scope);
-  if (replay) return replay;
-  return runClaimed(db, scope, () =>
-    db.transaction(async (tx) => {
-      const body = JSON.stringify(await work(tx));
-      await tx.query(
-        `UPDATE idempotency_keys SET state = 'done', status_code = $3, response = $4::json, updated_at = $5
-          WHERE pool_id = $1 AND key = $2`,
-        [scope.poolId, scope.key, status, body, scope.now],
-      );
-      return { status, body, replayed: false };
-    }),
-  );
 }
 
 /** Deletes records past retention; any server process may run it. */

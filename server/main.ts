@@ -3,6 +3,7 @@
  * PGlite folder DATA_DIR (default .data/). Seeds the demo on a fresh database.
  */
 import { DataDirLockedError } from './db/data-dir-lock.ts';
+import { UsageError } from './errors.ts';
 import { startServer } from './serve.ts';
 
 async function main(): Promise<void> {
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     console.log(`Demo workspace ${server.demo.workspaceId}; demo API key: ${server.demo.apiKey}`);
   } else if (server.demoWorkspaceId) {
     console.log(
-      `Demo workspace ${server.demoWorkspaceId}: its API key was printed when it was created (set DEMO_API_KEY to choose one).`,
+      `Demo workspace ${server.demoWorkspaceId}: its API key was printed when it was created (set DEMO_API_KEY to give its admin a new one).`,
     );
   }
   console.log(`LeadLens server listening on ${server.url}`);
@@ -46,8 +47,6 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
-
-class UsageError extends Error {}
 
 main().catch((error: unknown) => {
   if (error instanceof DataDirLockedError || error instanceof UsageError) {

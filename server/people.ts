@@ -4,9 +4,9 @@
  * it names, so re-importing a file is harmless.
  */
 import Papa from 'papaparse';
-import type { RevealType } from '../shared/credits.ts';
+import { REVEAL_TYPES } from '../shared/credits.ts';
 import { canonicalSlug } from '../shared/slug.ts';
-import type { Database } from './db/database.ts';
+import type { Database, Queryable } from './db/database.ts';
 
 export type PhoneKind = 'mobile' | 'landline';
 
@@ -44,7 +44,6 @@ export class ImportError extends Error {
   override name = 'ImportError';
 }
 
-const TYPES: RevealType[] = ['b2bEmail', 'phone', 'directEmail'];
 const BATCH = 500;
 
 /** Upserts people and replaces their contacts, in one transaction. */
@@ -53,49 +52,56 @@ export async function importPeople(
   rows: PersonRow[],
   now: Date = new Date(),
 ): Promise<{ imported: number }> {
+  return db.transaction((tx) => importPeopleIn(tx, rows, now));
+}
+
+/** importPeople inside the caller's transaction `tx`. */
+export async function importPeopleIn(
+  tx: Queryable,
+  rows: PersonRow[],
+  now: Date = new Date(),
+): Promise<{ imported: number }> {
   const bySlug = new Map<string, PersonRow>();
   for (const row of rows) bySlug.set(row.slug, row); // the last row for a slug wins
   const people = [...bySlug.values()];
-  await db.transaction(async (tx) => {
-    for (let start = 0; start < people.length; start += BATCH) {
-      const batch = people.slice(start, start + BATCH);
-      await tx.query(
-        `INSERT INTO people (slug, full_name, headline, company, location, updated_at)
-         SELECT slug, full_name, headline, company, location, $6
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-             AS t (slug, full_name, headline, company, location)
-         ON CONFLICT (slug) DO UPDATE SET full_name = EXCLUDED.full_name, headline = EXCLUDED.headline,
-           company = EXCLUDED.company, location = EXCLUDED.location, updated_at = EXCLUDED.updated_at`,
-        [
-          batch.map((p) => p.slug),
-          batch.map((p) => p.fullName),
-          batch.map((p) => p.headline ?? null),
-          batch.map((p) => p.company ?? null),
-          batch.map((p) => p.location ?? null),
-          now,
-        ],
-      );
-      await tx.query('DELETE FROM contacts WHERE slug = ANY($1::text[])', [batch.map((p) => p.slug)]);
-      const contacts = batch.flatMap((person) =>
-        TYPES.flatMap((type) =>
-          (person[type] ?? []).map((contact, position) => ({ slug: person.slug, type, position, ...contact })),
-        ),
-      );
-      if (contacts.length === 0) continue;
-      await tx.query(
-        `INSERT INTO contacts (slug, type, position, value, phone_kind, verified_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::timestamptz[])`,
-        [
-          contacts.map((c) => c.slug),
-          contacts.map((c) => c.type),
-          contacts.map((c) => c.position),
-          contacts.map((c) => c.value),
-          contacts.map((c) => (c.type === 'phone' ? (c.phoneKind ?? null) : null)),
-          contacts.map((c) => c.verifiedAt ?? null),
-        ],
-      );
-    }
-  });
+  for (let start = 0; start < people.length; start += BATCH) {
+    const batch = people.slice(start, start + BATCH);
+    await tx.query(
+      `INSERT INTO people (slug, full_name, headline, company, location, updated_at)
+       SELECT slug, full_name, headline, company, location, $6
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+           AS t (slug, full_name, headline, company, location)
+       ON CONFLICT (slug) DO UPDATE SET full_name = EXCLUDED.full_name, headline = EXCLUDED.headline,
+         company = EXCLUDED.company, location = EXCLUDED.location, updated_at = EXCLUDED.updated_at`,
+      [
+        batch.map((p) => p.slug),
+        batch.map((p) => p.fullName),
+        batch.map((p) => p.headline ?? null),
+        batch.map((p) => p.company ?? null),
+        batch.map((p) => p.location ?? null),
+        now,
+      ],
+    );
+    await tx.query('DELETE FROM contacts WHERE slug = ANY($1::text[])', [batch.map((p) => p.slug)]);
+    const contacts = batch.flatMap((person) =>
+      REVEAL_TYPES.flatMap((type) =>
+        (person[type] ?? []).map((contact, position) => ({ slug: person.slug, type, position, ...contact })),
+      ),
+    );
+    if (contacts.length === 0) continue;
+    await tx.query(
+      `INSERT INTO contacts (slug, type, position, value, phone_kind, verified_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::timestamptz[])`,
+      [
+        contacts.map((c) => c.slug),
+        contacts.map((c) => c.type),
+        contacts.map((c) => c.position),
+        contacts.map((c) => c.value),
+        contacts.map((c) => (c.type === 'phone' ? (c.phoneKind ?? null) : null)),
+        contacts.map((c) => c.verifiedAt ?? null),
+      ],
+    );
+  }
   return { imported: people.length };
 }
 

@@ -38,7 +38,7 @@ export async function renewIfDue(tx: Queryable, poolId: string, now: Date): Prom
   const { periodStart, renewsAt } = periodAt(pool.renewal_anchor, now);
   await tx.query(
     `WITH before AS (
-       SELECT type, remaining, monthly_allotment FROM balances WHERE pool_id = $1 FOR UPDATE
+       SELECT type, remaining, monthly_allotment FROM balances WHERE pool_id = $1 ORDER BY type FOR UPDATE
      ), reset AS (
        UPDATE balances b SET remaining = b.monthly_allotment, add_on = 0, used = 0
          FROM before WHERE b.pool_id = $1 AND b.type = before.type

@@ -19,7 +19,7 @@ export interface StartServerOptions {
   /** Default 127.0.0.1. */
   host?: string;
   demoApiKey?: string;
-  /** Seed the demo workspace and people (idempotent). Default true. */
+  /** Seed the demo workspace and people on a fresh database (see seedDemo). Default true. */
   seedDemo?: boolean;
 }
 
@@ -29,7 +29,10 @@ export interface RunningServer {
   db: Database;
   /** The demo workspace, with its API key when known (just created, or given as demoApiKey). */
   demo: { apiKey: string; workspaceId: string } | null;
-  /** Set when the demo exists but its key was printed on an earlier start and is not known now. */
+  /**
+   * Set when the demo exists but its key is not known now: printed on an earlier start, or
+   * its admin was removed.
+   */
   demoWorkspaceId: string | null;
   close(): Promise<void>;
 }
@@ -46,8 +49,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     let demoWorkspaceId: string | null = null;
     if (opts.seedDemo ?? true) {
       const seeded = await seedDemo(db, { apiKey: opts.demoApiKey });
-      demoWorkspaceId = seeded.workspaceId;
-      if (seeded.apiKey) demo = { apiKey: seeded.apiKey, workspaceId: seeded.workspaceId };
+      demoWorkspaceId = seeded?.workspaceId ?? null;
+      if (seeded?.apiKey) demo = { apiKey: seeded.apiKey, workspaceId: seeded.workspaceId };
     }
     const app = createApp({ db });
     const host = opts.host ?? '127.0.0.1';

@@ -5,14 +5,8 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { ApiError, badRequest, fromZodError } from './errors.ts';
 
-function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw fromZodError(parsed.error);
-  return parsed.data;
-}
-
 function tooLarge(): ApiError {
-  return new ApiError(413, 'bad_request', 'The request body is too large.', 'body');
+  return new ApiError(413, 'payload_too_large', 'The request body is too large.', 'body');
 }
 
 /** Node's request stream, when the app is served by @hono/node-server and nothing has read it yet. */
@@ -63,7 +57,7 @@ export async function readBodyText(c: Context, maxBytes: number): Promise<string
   return text;
 }
 
-/** A body read by readBodyText, parsed as JSON against `schema`. */
+/** A body read by readBodyText, parsed as a JSON object against `schema`. */
 export function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.output<S> {
   let body: unknown;
   try {
@@ -71,9 +65,14 @@ export function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.o
   } catch {
     throw badRequest('The request body must be JSON.', 'body');
   }
-  return parseBody(schema, body);
+  // `null`, `[]`, `7`: the fault is the body itself, not a field of it.
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest('The request body must be a JSON object.', 'body');
+  }
+  return parseInput(schema, body);
 }
 
+/** `input` parsed against `schema`, or a 400 naming the field at fault (under `prefix`). */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix?: string): z.output<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error, prefix);

@@ -27,6 +27,7 @@ export const LeadSchema = z
 /** Error codes are stable: clients branch on them, the message is for people. */
 export const ERROR_CODES = [
   'bad_request',
+  'payload_too_large',
   'unauthorized',
   'forbidden',
   'not_found',

@@ -10,7 +10,7 @@ import { addMember, createWorkspace, removeMember } from '../accounts.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/open.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, UsageError } from '../errors.ts';
 import { ImportError, importPeopleCsv } from '../people.ts';
 
 const USAGE = `Usage: npm run --silent admin -- <command>
@@ -21,8 +21,6 @@ const USAGE = `Usage: npm run --silent admin -- <command>
   import-people FILE.csv
 
 The database is DATABASE_URL if set, otherwise the PGlite folder DATA_DIR (default .data/).`;
-
-class UsageError extends Error {}
 
 function required(values: Record<string, string | boolean | undefined>, name: string): string {
   const value = values[name];

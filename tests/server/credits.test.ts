@@ -20,6 +20,15 @@ describe.each(BACKENDS)('credit rules on %s', (backend) => {
     expect(account.pool).toMatchObject({ kind: 'shared', members: 1 });
   });
 
+  it('the ledger is append-only: no UPDATE, DELETE or TRUNCATE', async () => {
+    const ws = await newWorkspace(h.db);
+    expect((await client(h.fetcher, ws.admin.apiKey).ledger()).entries.length).toBeGreaterThan(0);
+    await expect(h.db.query('UPDATE ledger SET delta = delta + 1')).rejects.toThrow(/append-only/);
+    await expect(h.db.query('DELETE FROM ledger')).rejects.toThrow(/append-only/);
+    await expect(h.db.query('TRUNCATE ledger')).rejects.toThrow(/append-only/);
+    expect((await client(h.fetcher, ws.admin.apiKey).ledger()).entries.length).toBeGreaterThan(0);
+  });
+
   it('R2: a lead with three phone numbers costs one phone credit, and all three are revealed', async () => {
     const ws = await newWorkspace(h.db);
     const api = client(h.fetcher, ws.admin.apiKey);

@@ -4,7 +4,7 @@
  * that checks every answer against the shared API contract.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import {
   AccountSchema,
   AvailabilitySchema,
@@ -18,7 +18,7 @@ import {
 import type { CreditType, Plan } from '../../shared/credits.ts';
 import { createWorkspace } from '../../server/accounts.ts';
 import { createApp } from '../../server/app.ts';
-import type { Database } from '../../server/db/database.ts';
+import type { Database, Queryable } from '../../server/db/database.ts';
 import { openDatabase } from '../../server/db/open.ts';
 import { seedDemo } from '../../server/demo.ts';
 import { createDatabase } from '../support/postgres.ts';
@@ -26,14 +26,19 @@ import { createDatabase } from '../support/postgres.ts';
 export type Backend = 'pglite' | 'postgres';
 export const BACKENDS: Backend[] = ['pglite', 'postgres'];
 
+/** A fresh database on the test Postgres, named with this run's prefix (dropped by the teardown). */
+export function createTestDatabase(): Promise<string> {
+  return createDatabase(inject('postgresUrl'), inject('postgresDbPrefix'));
+}
+
 export async function openTestDatabase(backend: Backend): Promise<Database> {
   if (backend === 'pglite') return openDatabase({ dataDir: 'memory://' });
-  return openDatabase({ databaseUrl: await createDatabase(inject('postgresUrl')) });
+  return openDatabase({ databaseUrl: await createTestDatabase() });
 }
 
 /** A database URL option for startServer and spawned processes. */
 export async function testDatabaseOptions(backend: Backend): Promise<{ databaseUrl?: string; dataDir?: string }> {
-  return backend === 'pglite' ? { dataDir: 'memory://' } : { databaseUrl: await createDatabase(inject('postgresUrl')) };
+  return backend === 'pglite' ? { dataDir: 'memory://' } : { databaseUrl: await createTestDatabase() };
 }
 
 export type Fetcher = (path: string, init?: RequestInit) => Promise<Response>;
@@ -58,10 +63,29 @@ export function useHarness(backend: Backend): Harness {
     const app = createApp({ db: harness.db, now: () => harness.clock.now });
     harness.fetcher = async (path, init) => app.request(path, init);
   });
+  afterEach(async () => {
+    if (harness.db) await expectLedgerMatchesBalances(harness.db);
+  });
   afterAll(async () => {
     await harness.db?.close();
   });
   return harness;
+}
+
+/**
+ * The ledger invariant: for every (pool, type), the ledger's entries sum to the balance's
+ * `remaining`, and no ledger entry has a type the pool has no balance row for.
+ */
+export async function expectLedgerMatchesBalances(db: Queryable): Promise<void> {
+  const { rows } = await db.query<{ pool_id: string; type: string; remaining: number | null; total: number | null }>(
+    `SELECT coalesce(b.pool_id, l.pool_id) AS pool_id, coalesce(b.type, l.type) AS type,
+            b.remaining, coalesce(l.total, 0)::int AS total
+       FROM balances b
+       FULL JOIN (SELECT pool_id, type, sum(delta) AS total FROM ledger GROUP BY pool_id, type) l
+         ON l.pool_id = b.pool_id AND l.type = b.type
+      WHERE b.remaining IS DISTINCT FROM coalesce(l.total, 0)::int`,
+  );
+  expect(rows, 'ledger sums that differ from the balances').toEqual([]);
 }
 
 export async function newWorkspace(

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_HEADER } from '../../shared/api.ts';
 import { createWorkspace } from '../../server/accounts.ts';
-import { hashRequest, runIdempotent } from '../../server/idempotency.ts';
+import type { Database } from '../../server/db/database.ts';
+import { hashRequest, retryDelayMs } from '../../server/idempotency.ts';
+import { revealRequest } from '../../server/reveal-request.ts';
 import { startServer, type RunningServer } from '../../server/serve.ts';
 import {
   BACKENDS,
@@ -101,37 +103,103 @@ describe.each(BACKENDS)('idempotency on %s', (backend) => {
     expect((await b.reveal('grace-hopper', ['b2bEmail'], key)).results.b2bEmail).toMatchObject({ charged: true });
   });
 
-  it('a failed request releases its key, so the retry does the work', async () => {
+  /**
+   * The database, except that the reveal statement fails as `failures` says: the production
+   * path (revealRequest) runs on it, so the failure paths are tested where they run.
+   */
+  function failingDb(failures: () => Error | null): Database {
+    const fail = (text: string) => {
+      const error = text.includes('reveal_lead(') ? failures() : null;
+      if (error) throw error;
+    };
+    return {
+      kind: h.db.kind,
+      query: async (text, params) => {
+        fail(text);
+        return h.db.query(text, params);
+      },
+      transaction: (fn) =>
+        h.db.transaction((tx) =>
+          fn({
+            query: async (text, params) => {
+              fail(text);
+              return tx.query(text, params);
+            },
+          }),
+        ),
+      close: () => h.db.close(),
+    };
+  }
+
+  async function keyRecords(key: string): Promise<number> {
+    const { rows } = await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM idempotency_keys WHERE key = $1', [
+      key,
+    ]);
+    return rows[0]?.n ?? -1;
+  }
+
+  it('a request that fails with a non-retryable error releases its key, so the retry does the work', async () => {
     const ws = await newWorkspace(h.db);
-    const { pool } = await client(h.fetcher, ws.admin.apiKey).account();
-    const scope = { poolId: pool.id, key: randomUUID(), requestHash: 'h', now: new Date() };
-    await expect(
-      runIdempotent(h.db, scope, async (tx) => {
-        await tx.query('SELECT 1');
-        throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
-    const retried = await runIdempotent(h.db, scope, async () => ({ ok: 1 }));
-    expect(retried).toEqual({ status: 200, body: '{"ok":1}', replayed: false });
+    const input = {
+      apiKey: ws.admin.apiKey,
+      idempotencyKey: randomUUID(),
+      request: { lead: 'ada-lovelace', types: ['phone' as const] },
+      now: new Date(),
+    };
+    let calls = 0;
+    const broken = failingDb(() => {
+      calls++;
+      return Object.assign(new Error('boom'), { code: '23514' });
+    });
+    await expect(revealRequest(broken, input)).rejects.toThrow('boom');
+    expect(calls).toBe(1); // not retried
+    expect(await keyRecords(input.idempotencyKey)).toBe(0);
+    const retried = await revealRequest(h.db, input);
+    expect(retried).toMatchObject({ status: 200, replayed: false });
+    expect(JSON.parse(retried.body)).toMatchObject({ results: { phone: { status: 'revealed', charged: true } } });
+    expect((await client(h.fetcher, ws.admin.apiKey).balances()).phone.remaining).toBe(9);
   });
 
   it('a deadlock is retried in a new transaction, and the answer is stored once', async () => {
     const ws = await newWorkspace(h.db);
-    const { pool } = await client(h.fetcher, ws.admin.apiKey).account();
-    const scope = { poolId: pool.id, key: randomUUID(), requestHash: 'h', now: new Date() };
-    let attempts = 0;
-    const answer = await runIdempotent(h.db, scope, async (tx) => {
-      attempts++;
-      await tx.query('SELECT 1');
-      if (attempts === 1) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
-      return { attempts };
+    const input = {
+      apiKey: ws.admin.apiKey,
+      idempotencyKey: randomUUID(),
+      request: { lead: 'ada-lovelace', types: ['phone' as const, 'b2bEmail' as const] },
+      now: new Date(),
+    };
+    let calls = 0;
+    const deadlockOnce = failingDb(() =>
+      ++calls === 1 ? Object.assign(new Error('deadlock detected'), { code: '40P01' }) : null,
+    );
+    const answer = await revealRequest(deadlockOnce, input);
+    expect(calls).toBe(2);
+    expect(answer).toMatchObject({ status: 200, replayed: false });
+    expect(JSON.parse(answer.body)).toMatchObject({
+      results: { phone: { charged: true }, b2bEmail: { charged: true } },
     });
-    expect(answer).toEqual({ status: 200, body: '{"attempts":2}', replayed: false });
-    expect(await runIdempotent(h.db, scope, async () => ({ again: true }))).toEqual({
-      status: 200,
-      body: '{"attempts":2}',
-      replayed: true,
+    expect(await revealRequest(h.db, input)).toEqual({ status: 200, body: answer.body, replayed: true });
+    const balances = await client(h.fetcher, ws.admin.apiKey).balances();
+    expect([balances.phone.remaining, balances.b2bEmail.remaining]).toEqual([9, 9]);
+  });
+
+  it('a deadlock on every attempt gives up after three, and releases the key', async () => {
+    const ws = await newWorkspace(h.db);
+    const input = {
+      apiKey: ws.admin.apiKey,
+      idempotencyKey: randomUUID(),
+      request: { lead: 'ada-lovelace', types: ['phone' as const] },
+      now: new Date(),
+    };
+    let calls = 0;
+    const deadlocked = failingDb(() => {
+      calls++;
+      return Object.assign(new Error('deadlock detected'), { code: '40P01' });
     });
+    await expect(revealRequest(deadlocked, input)).rejects.toThrow('deadlock detected');
+    expect(calls).toBe(3);
+    expect(await keyRecords(input.idempotencyKey)).toBe(0);
+    expect((await client(h.fetcher, ws.admin.apiKey).balances()).phone.remaining).toBe(10);
   });
 });
 
@@ -165,5 +233,16 @@ describe.each(BACKENDS)('concurrent duplicates over HTTP on %s', (backend) => {
     expect(responses.every((r) => r.status === 200 || r.status === 409)).toBe(true);
     const api = client(httpFetcher(server.url), ws.admin.apiKey);
     expect((await api.balances()).phone.remaining).toBe(4);
+  });
+});
+
+describe('the wait before a transaction is retried', () => {
+  it('is random (full jitter) and doubles its range with each retry', () => {
+    expect(retryDelayMs(1, () => 0)).toBe(0);
+    expect(retryDelayMs(1, () => 0.5)).toBe(10);
+    expect(retryDelayMs(2, () => 0.5)).toBe(20);
+    const waits = Array.from({ length: 50 }, () => retryDelayMs(1));
+    expect(new Set(waits).size).toBeGreaterThan(1);
+    expect(waits.every((ms) => ms >= 0 && ms < 20)).toBe(true);
   });
 });

@@ -43,6 +43,9 @@ describe('parsing the people CSV', () => {
     ).toThrow(
       new ImportError('CSV line 3: linkedin_url is not a profile URL (/in/...): https://example.com/company/x'),
     );
+    expect(() => parsePeopleCsv(`${HEADER}\nhttps://evil.example/in/jane,Jane,,,,,,`)).toThrow(
+      /CSV line 2: linkedin_url is not a profile URL/,
+    );
     expect(() => parsePeopleCsv('name,email\nx,y')).toThrow(/linkedin_url/);
   });
 });
@@ -53,7 +56,7 @@ describe.each(BACKENDS)('importing people on %s', (backend) => {
   it('imports people that reveals then serve, and a re-import replaces their contacts', async () => {
     expect(await importPeopleCsv(h.db, CSV)).toEqual({ imported: 3 });
     const api = client(h.fetcher, (await newWorkspace(h.db)).admin.apiKey);
-    const answer = await api.reveal('J%C3%A9r%C3%B4me-Martin', ['phone', 'b2bEmail']);
+    const answer = await api.reveal('Jérôme-Martin', ['phone', 'b2bEmail']);
     expect(answer.lead).toBe('jérôme-martin');
     expect(answer.results.phone).toMatchObject({
       status: 'revealed',
@@ -68,5 +71,30 @@ describe.each(BACKENDS)('importing people on %s', (backend) => {
     await importPeopleCsv(h.db, `${HEADER}\nhttps://www.linkedin.com/in/only-email,Only Email,,,,new@corp.example,,`);
     const again = await api.reveal('only-email', ['b2bEmail']);
     expect(again.results.b2bEmail).toMatchObject({ values: [{ value: 'new@corp.example' }] });
+  });
+
+  it('decodes a profile URL once: the API finds a slug with a % under the slug the import made', async () => {
+    await importPeopleCsv(
+      h.db,
+      [
+        HEADER,
+        'https://www.linkedin.com/in/100%2525-sales/,Hundred Percent,,,,hp@sales.example,,',
+        'www.linkedin.com/in/no-scheme,No Scheme,,,,ns@corp.example,,',
+      ].join('\n'),
+    );
+    const { rows } = await h.db.query<{ slug: string }>(
+      "SELECT slug FROM people WHERE slug IN ('100%25-sales', 'no-scheme') ORDER BY slug",
+    );
+    expect(rows.map((r) => r.slug)).toEqual(['100%25-sales', 'no-scheme']);
+    const api = client(h.fetcher, (await newWorkspace(h.db)).admin.apiKey);
+    // client.availability percent-encodes the slug into the path (100%2525-sales).
+    expect(await api.availability('100%25-sales')).toMatchObject({
+      lead: '100%25-sales',
+      available: { b2bEmail: true },
+    });
+    const answer = await api.reveal('100%25-sales', ['b2bEmail']);
+    expect(answer.lead).toBe('100%25-sales');
+    expect(answer.results.b2bEmail).toMatchObject({ status: 'revealed', values: [{ value: 'hp@sales.example' }] });
+    expect((await api.reveal('no-scheme', ['b2bEmail'])).results.b2bEmail).toMatchObject({ status: 'revealed' });
   });
 });

@@ -97,6 +97,9 @@ describe.each(BACKENDS)('POST /v1/reveals over HTTP on %s', (backend) => {
 
   it('bad requests name what is wrong', async () => {
     expect((await expectError(await post('not json'), 400, 'bad_request')).field).toBe('body');
+    for (const body of ['null', '[]', '[{"lead":"ada-lovelace","types":["phone"]}]', '7', '"ada-lovelace"']) {
+      expect((await expectError(await post(body), 400, 'bad_request')).field, body).toBe('body');
+    }
     expect((await expectError(await post('{"lead":"ada-lovelace","types":[]}'), 400, 'bad_request')).field).toBe(
       'types',
     );
@@ -109,7 +112,7 @@ describe.each(BACKENDS)('POST /v1/reveals over HTTP on %s', (backend) => {
 
   it('a body over 16 KB is a 413, with or without a Content-Length, and the server keeps serving', async () => {
     const big = JSON.stringify({ lead: 'ada-lovelace', types: ['phone'], pad: 'x'.repeat(20_000) });
-    expect((await expectError(await post(big), 413, 'bad_request')).field).toBe('body');
+    expect((await expectError(await post(big), 413, 'payload_too_large')).field).toBe('body');
     const headers = {
       Authorization: `Bearer ${apiKey}`,
       'Content-Type': 'application/json',
@@ -117,7 +120,7 @@ describe.each(BACKENDS)('POST /v1/reveals over HTTP on %s', (backend) => {
     };
     const chunked = await postChunked(`${server.url}/v1/reveals`, headers, [big.slice(0, 9000), big.slice(9000)]);
     expect(chunked.status).toBe(413);
-    expect(JSON.parse(chunked.body)).toMatchObject({ error: { code: 'bad_request', field: 'body' } });
+    expect(JSON.parse(chunked.body)).toMatchObject({ error: { code: 'payload_too_large', field: 'body' } });
     // A small chunked body is read whole.
     const small = JSON.stringify({ lead: 'grace-hopper', types: ['b2bEmail'] });
     const ok = await postChunked(`${server.url}/v1/reveals`, { ...headers, [IDEMPOTENCY_HEADER]: randomUUID() }, [

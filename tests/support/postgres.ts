@@ -4,8 +4,8 @@
  * 127.0.0.1 and a free port, its unix socket in the same temp folder. Durability is off:
  * it is thrown away.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,8 @@ export interface PostgresCluster {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** stop(), synchronously: for a process 'exit' handler, where nothing asynchronous runs. */
+  stopNow(): void;
 }
 
 /** The bin folder of the newest installed Postgres (PG_BIN overrides), or a clear error. */
@@ -66,6 +68,21 @@ export async function startPostgres(): Promise<PostgresCluster> {
     asRoot
       ? run('runuser', ['-u', 'postgres', '--', path.join(bin, command), ...args])
       : run(path.join(bin, command), args);
+  const ctl = path.join(bin, 'pg_ctl');
+  const stopArgs = ['-D', dataDir, '-m', 'immediate', '-w', 'stop'];
+  let started = false;
+  let stopped = false;
+  /** Stops the cluster (if it runs) and removes its folder; never throws. */
+  const stopNow = (): void => {
+    if (stopped) return;
+    stopped = true;
+    if (started) {
+      const [command, args] = asRoot ? ['runuser', ['-u', 'postgres', '--', ctl, ...stopArgs]] : [ctl, stopArgs];
+      const result = spawnSync(command, args, { stdio: 'ignore', timeout: 30_000 });
+      if (result.status !== 0) killPostmaster(dataDir);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     if (asRoot) await run('chown', ['postgres:', dir]);
     await asOwner('initdb', [
@@ -89,6 +106,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
       '-c full_page_writes=off',
       '-c max_connections=300',
     ].join(' ');
+    // From here a failure may leave a postmaster running (pg_ctl's wait timed out): stop it.
+    started = true;
     await asOwner('pg_ctl', [
       '-D',
       dataDir,
@@ -101,20 +120,30 @@ export async function startPostgres(): Promise<PostgresCluster> {
       '60',
       'start',
     ]);
-    let stopped = false;
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
       port,
       async stop() {
         if (stopped) return;
+        await asOwner('pg_ctl', stopArgs).catch(() => killPostmaster(dataDir));
         stopped = true;
-        await asOwner('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
         rmSync(dir, { recursive: true, force: true });
       },
+      stopNow,
     };
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    stopNow();
     throw new Error(`Could not start a private Postgres from ${bin}: ${(error as Error).message}`);
+  }
+}
+
+/** Kills the postmaster of `dataDir` by the pid in its postmaster.pid, if there is one. */
+function killPostmaster(dataDir: string): void {
+  try {
+    const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGQUIT');
+  } catch {
+    // No pid file or no such process: nothing runs.
   }
 }
 
@@ -133,17 +162,26 @@ export async function createDatabase(baseUrl: string, prefix = 'leadlens_test'):
   return url.toString();
 }
 
-/** Drops the databases `createDatabase` made with this prefix (for a shared TEST_DATABASE_URL). */
-export async function dropDatabases(baseUrl: string, prefix = 'leadlens_test'): Promise<void> {
+/**
+ * Drops the databases `createDatabase` made with exactly this prefix (then `_` and a random
+ * suffix). Give a prefix unique to the run (see tests/server/global-setup.ts) so that a shared
+ * TEST_DATABASE_URL keeps the databases of other runs, even concurrent ones.
+ */
+export async function dropDatabases(baseUrl: string, prefix: string): Promise<void> {
   const client = new pg.Client({ connectionString: baseUrl });
   await client.connect();
   try {
     const { rows } = await client.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE $1 || '\\_%'",
+      "SELECT datname FROM pg_database WHERE left(datname, length($1) + 1) = $1 || '_'",
       [prefix],
     );
     for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   } finally {
     await client.end();
   }
+}
+
+/** A prefix for the databases of one test run: `leadlens_test_` and a random part. */
+export function runDatabasePrefix(): string {
+  return `leadlens_test_${Math.random().toString(36).slice(2, 10)}`;
 }

@@ -52,7 +52,9 @@ CREATE TABLE balances (
   PRIMARY KEY (pool_id, type)
 );
 
--- Append-only: balances change only together with an entry here (see the trigger below).
+-- Append-only: the trigger below refuses UPDATE and DELETE (003 adds TRUNCATE). Nothing in
+-- the schema ties a balance change to an entry here: the code writes both in one transaction,
+-- and the tests check that each (pool, type)'s entries sum to its balance's remaining.
 CREATE TABLE ledger (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   pool_id text NOT NULL REFERENCES pools (id),
