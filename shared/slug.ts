@@ -1,34 +1,60 @@
 /**
  * The lead's identity: the canonical profile slug taken from a profile URL.
- * Lower case, percent-decoded, without query, hash, trailing slash or sub-page, so
+ * Lower case, percent-decoded once, without query, hash, trailing slash or sub-page, so
  * `/in/J%C3%A9r%C3%B4me-Dupont/` and `/in/jérôme-dupont/details/experience/` are one lead.
+ *
+ * Decoding happens once, at the URL boundary (`canonicalSlug`). A slug on its own (as the
+ * API gets it, in a JSON body or an already-decoded path parameter) is canonical text and is
+ * never decoded again (`normalizeSlug`): `/in/100%2525-sales` is the lead `100%25-sales`.
  */
 
 /** Longest slug accepted; LinkedIn's own are at most 100 characters. */
 export const MAX_SLUG_LENGTH = 200;
 
-/** Returns the canonical slug of a `/in/<slug>` URL or path, or null when it is not a profile. */
+/** `linkedin.com`, `www.linkedin.com` or a country subdomain such as `uk.linkedin.com`. */
+const LINKEDIN_HOST = /^(?:(?:www|[a-z]{2})\.)?linkedin\.com$/;
+const SCHEME = /^[a-z][a-z\d+.-]*:/i;
+
+/**
+ * Returns the canonical slug of a LinkedIn profile URL (`https://www.linkedin.com/in/<slug>`,
+ * also without the scheme, as CSV exports often write it) or of a path (`/in/<slug>`), or
+ * null when it is not a profile (not under /in/, or an absolute URL on another host than
+ * LinkedIn's).
+ */
 export function canonicalSlug(urlOrPath: string): string | null {
-  let path: string;
+  const input = urlOrPath.trim();
+  let url: URL;
   try {
-    path = new URL(urlOrPath, 'https://www.linkedin.com').pathname;
+    if (input.startsWith('/')) {
+      if (input.startsWith('//')) return null;
+      url = new URL(input, 'https://www.linkedin.com');
+    } else {
+      url = new URL(SCHEME.test(input) ? input : `https://${input}`);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+      const host = url.hostname;
+      if (!LINKEDIN_HOST.test(host)) return null;
+      if (url.username !== '' || url.password !== '') return null;
+    }
   } catch {
     return null;
   }
-  const match = /^\/in\/([^/]+)/.exec(path);
+  const match = /^\/in\/([^/]+)/.exec(url.pathname);
   if (!match?.[1]) return null;
-  return normalizeSlug(match[1]);
-}
-
-/** Canonical form of a slug on its own (as given to the API); null when it cannot be one. */
-export function normalizeSlug(raw: string): string | null {
-  let decoded = raw;
+  let decoded = match[1];
   try {
-    decoded = decodeURIComponent(raw);
+    decoded = decodeURIComponent(decoded);
   } catch {
     // A malformed escape is kept as written: still one stable identity.
   }
-  const slug = decoded.normalize('NFC').trim().toLowerCase().replace(/\/+$/, '');
+  return normalizeSlug(decoded);
+}
+
+/**
+ * Canonical form of a slug on its own (as given to the API, already decoded); null when it
+ * cannot be one. Never percent-decodes: `100%25-sales` stays `100%25-sales`.
+ */
+export function normalizeSlug(raw: string): string | null {
+  const slug = raw.normalize('NFC').trim().toLowerCase().replace(/\/+$/, '');
   if (slug.length === 0 || slug.length > MAX_SLUG_LENGTH) return null;
   if (/[/?#\s\u0000-\u001f]/.test(slug)) return null;
   return slug;

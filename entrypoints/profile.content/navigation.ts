@@ -5,8 +5,7 @@
  * fake widget and a test document.
  */
 import type { Send } from '../../messaging/client.ts';
-import { canonicalSlug } from '../../shared/slug.ts';
-import { parseProfile, renderedName } from './parse.ts';
+import { pageSlug, parseProfile, renderedName } from './parse.ts';
 
 /** At most one widget: mounting replaces, removing is idempotent. */
 export interface WidgetSlot {
@@ -51,7 +50,7 @@ export function createFollower({ send, widget, doc, ctx, renderTimeoutMs = 4000 
   let afterNavigation = false;
 
   const go = async (url: string, staleName: string | null) => {
-    const slug = canonicalSlug(url);
+    const slug = pageSlug(url);
     // A sub-page of the same profile (/in/x/details/…) is the same lead: keep the widget.
     if (slug === current && slug === page) return;
     const mine = ++navigation;
@@ -95,7 +94,7 @@ export function createFollower({ send, widget, doc, ctx, renderTimeoutMs = 4000 
       // The name on screen belongs to the page being left, unless it was read for the very
       // lead being navigated to (A → B → A before B rendered).
       const name = renderedName(doc);
-      return go(url, shown?.name === name && shown.slug === canonicalSlug(url) ? null : name);
+      return go(url, shown?.name === name && shown.slug === pageSlug(url) ? null : name);
     },
     restored(url) {
       // The background may hold the other page's lead for this tab: say this page again

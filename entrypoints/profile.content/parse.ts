@@ -35,8 +35,20 @@ export interface ParseOptions {
   afterNavigation?: boolean;
 }
 
+/**
+ * The lead of the page at `url`. The manifest runs this script on LinkedIn only, so the path
+ * alone names the lead (and the same code reads fixture pages served from elsewhere).
+ */
+export function pageSlug(url: string): string | null {
+  try {
+    return canonicalSlug(new URL(url).pathname);
+  } catch {
+    return null;
+  }
+}
+
 export function parseProfile(doc: Document, url: string, { afterNavigation = false }: ParseOptions = {}): ParseResult {
-  const slug = canonicalSlug(url);
+  const slug = pageSlug(url);
   if (slug === null) return { ok: false, reason: 'not_a_profile' };
 
   const person = findPerson(doc, slug) ?? {};
