@@ -59,6 +59,8 @@ export default defineConfig({
           environment: 'node',
           globalSetup: ['tests/e2e/global-setup.ts'],
           fileParallelism: false,
+          // A user waits a few seconds for a reveal; a busy 2-core CI machine needs the same grace.
+          expect: { poll: { timeout: 10_000, interval: 50 } },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
