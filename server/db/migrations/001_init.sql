@@ -75,6 +75,9 @@ END;
 $$;
 CREATE TRIGGER ledger_no_update BEFORE UPDATE OR DELETE ON ledger
   FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
+-- A row trigger does not fire on TRUNCATE: a statement trigger blocks that too.
+CREATE TRIGGER ledger_no_truncate BEFORE TRUNCATE ON ledger
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only();
 
 -- A pool pays for a (lead, type) at most once (R2, R3).
 CREATE TABLE reveals (

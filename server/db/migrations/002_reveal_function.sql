@@ -9,8 +9,11 @@
 -- JSON text and, given an idempotency key, stores that text as the key's response in the
 -- same transaction: a replay sends these very bytes.
 --
--- p_types is in the request's order (the answer lists results in that order); claims and
--- debits go in one fixed type order so concurrent reveals lock rows in the same order.
+-- p_types is in the request's order (the answer lists results in that order). Claims go in
+-- type order, and before the debit the pool's balance rows of the claimed types are locked in
+-- type order (FOR NO KEY UPDATE, the lock the UPDATE takes anyway): an UPDATE has no ORDER
+-- BY and would lock them in scan order, so concurrent reveals of several types deadlocked.
+-- Renewal (server/renewal.ts) locks a pool's balance rows in the same order.
 -- Keep to what Postgres 15 supports (PGlite is 18).
 CREATE FUNCTION reveal_lead(
   p_pool text,
@@ -50,6 +53,11 @@ BEGIN
     INTO v_claimed, v_values;
 
   IF cardinality(v_claimed) > 0 THEN
+    -- Lock the pool's balance rows of the claimed types in type order first. The debit below
+    -- is an UPDATE, which takes its row locks in scan order (it has no ORDER BY), so two
+    -- reveals of several types on one pool could each hold one row and wait for the other's.
+    PERFORM 1 FROM balances b WHERE b.pool_id = p_pool AND b.type = ANY (v_claimed)
+      ORDER BY b.type FOR NO KEY UPDATE;
     -- The guarded debit: a claim whose type has no credit left is refused.
     WITH debited AS (
       UPDATE balances b SET remaining = b.remaining - 1, used = b.used + 1
