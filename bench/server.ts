@@ -24,6 +24,7 @@ import { importPeople } from '../server/people.ts';
 import { revealRequest } from '../server/reveal-request.ts';
 import { startServer, type RunningServer } from '../server/serve.ts';
 import { createDatabase, startPostgres } from '../tests/support/postgres.ts';
+import { quantile } from './stats.ts';
 
 const CONCURRENCY = [1, 16, 64];
 const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 2000);
@@ -62,9 +63,15 @@ function mainThreadCpuMs(): number {
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+/** Rate, latency percentiles and server-thread CPU per operation of one measured cell. */
+function summarize(latencies: number[], elapsedMs: number, cpuMs: number) {
+  return {
+    perSecond: (latencies.length / elapsedMs) * 1000,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    count: latencies.length,
+    cpuUs: (cpuMs * 1000) / latencies.length,
+  };
 }
 
 /** Runs `op` from `concurrency` workers for `ms`; `op` gets a fresh sequence number each call. */
@@ -84,16 +91,7 @@ async function measure(concurrency: number, ms: number, op: (n: number) => Promi
       }
     }),
   );
-  const elapsed = performance.now() - started;
-  const cpuMs = mainThreadCpuMs() - cpuBefore;
-  latencies.sort((a, b) => a - b);
-  return {
-    perSecond: (latencies.length / elapsed) * 1000,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    count: latencies.length,
-    cpuUs: (cpuMs * 1000) / latencies.length,
-  };
+  return summarize(latencies, performance.now() - started, mainThreadCpuMs() - cpuBefore);
 }
 
 /**
@@ -164,14 +162,7 @@ async function httpLoad(options: LoadOptions) {
   });
   const cpuMs = mainThreadCpuMs() - cpuBefore;
   await worker.terminate();
-  latencies.sort((a, b) => a - b);
-  return {
-    perSecond: (latencies.length / elapsed) * 1000,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    count: latencies.length,
-    cpuUs: (cpuMs * 1000) / latencies.length,
-  };
+  return summarize(latencies, elapsed, cpuMs);
 }
 
 /** The load generator against a server on this thread that reads the body and answers a fixed reveal-sized JSON. */

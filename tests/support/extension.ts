@@ -43,7 +43,7 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
     args: [...chromiumArgs(), `--disable-extensions-except=${extensionPath}`, `--load-extension=${extensionPath}`],
     viewport: { width: 1280, height: 900 },
   });
-  // Nothing leaves this machine: any address not routed by a test is refused at once.
+  // Nothing leaves this machine: every address a test does not route is refused at once.
   await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort('blockedbyclient'));
 
   const extensionOrigin = `chrome-extension://${EXTENSION_ID}/`;
