@@ -11,6 +11,7 @@ import type { Frame, Page } from 'playwright-core';
 import { launchWithExtension } from '../tests/support/extension.ts';
 import { startTestServer } from '../tests/support/test-server.ts';
 import { signIn } from '../tests/e2e/pages/options.ts';
+import { setDiscovery } from '../tests/e2e/pages/popup.ts';
 import { ProfilePage } from '../tests/e2e/pages/profile.ts';
 import { median, ms, p95 } from './stats.ts';
 
@@ -83,6 +84,8 @@ export async function benchExtension(): Promise<void> {
   try {
     for (const person of people) await ProfilePage.serve(browser, person.slug, { name: person.name });
     await signIn(browser, server.url, workspace.apiKey);
+    // These figures are about clicks: automatic discovery off, so no reveal happens by itself.
+    await setDiscovery(browser, { b2bEmail: false, phone: false, directEmail: false });
     const page = await browser.context.newPage();
 
     // 1. Profile opened to the lead on screen.

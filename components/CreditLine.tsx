@@ -1,20 +1,41 @@
+import './controls.css';
+import { useId } from 'preact/hooks';
 import type { Balance } from '../shared/api.ts';
 import type { CreditType } from '../shared/credits.ts';
-import { creditTotal, typeTitle } from './format.ts';
+import { usageOf } from '../shared/usage.ts';
+import { typeTitle } from './format.ts';
 
 interface Props {
   type: CreditType;
   balance: Balance;
 }
 
-/** "B2B email credits — 12 left of 15". The total is this period's allotment plus add-ons. */
+/**
+ * "Phone credits — 4 left of 5" and a meter of what is left. The total is this period's
+ * allotment plus add-ons; the meter's colour follows the warning level (75%, 90%, used up).
+ */
 export function CreditLine({ type, balance }: Props) {
+  const labelId = useId();
+  const usage = usageOf(balance);
   return (
-    <li class="credit-line">
-      <span class="credit-label">{typeTitle(type)} credits</span>
-      <span class="credit-count">
-        {balance.remaining} left of {creditTotal(balance)}
+    <li class="credit">
+      <span class="credit-head">
+        <span id={labelId} class="credit-label">
+          {typeTitle(type)} credits
+        </span>
+        <span class="credit-count">
+          {usage.remaining} left of {usage.total}
+        </span>
       </span>
+      {/* Named with aria-labelledby, not <label for>: not every tool names a meter from a label. */}
+      <meter
+        aria-labelledby={labelId}
+        class="meter"
+        data-level={usage.level}
+        min={0}
+        max={usage.total}
+        value={Math.min(usage.remaining, usage.total)}
+      />
     </li>
   );
 }

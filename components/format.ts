@@ -1,11 +1,6 @@
 /** Words and numbers the pages show, derived from the protocol's data. */
-import type { Account, Balance } from '../shared/api.ts';
+import type { Account } from '../shared/api.ts';
 import { CREDIT_LABELS, type CreditType } from '../shared/credits.ts';
-
-/** The credits this period: the monthly allotment plus add-ons bought (R10). */
-export function creditTotal(balance: Balance): number {
-  return balance.monthlyAllotment + balance.addOn;
-}
 
 /** "B2B email", "Phone", "Direct email", "Export". */
 export function typeTitle(type: CreditType): string {

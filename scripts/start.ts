@@ -88,9 +88,13 @@ try {
   await options.close();
 
   if (headless) {
-    const reveal = widgetFrame.getByRole('button', { name: 'Reveal B2B email' });
-    if (await reveal.isVisible()) await reveal.click();
-    await widgetFrame.getByText('ada@analytical-engines.example').first().waitFor({ timeout: 15_000 });
+    // Automatic discovery reveals the B2B email by itself with the default settings; if the
+    // user turned it off in this profile, click as they would.
+    const email = widgetFrame.getByText('ada@analytical-engines.example').first();
+    const reveal = widgetFrame.getByRole('button', { name: 'Reveal B2B email', exact: true });
+    await email.or(widgetFrame.getByText('1 B2B email credit')).first().waitFor({ timeout: 15_000 });
+    if (!(await email.isVisible()) && (await reveal.isEnabled())) await reveal.click();
+    await email.waitFor({ timeout: 15_000 });
 
     const shots = join(dataDir, 'screenshots');
     mkdirSync(shots, { recursive: true });

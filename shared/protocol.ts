@@ -10,6 +10,9 @@ import { RevealTypeSchema } from './api.ts';
 import { REVEAL_TYPES, type RevealType } from './credits.ts';
 import { MAX_PROFILE_TEXT, type ProfileSnapshot } from './profile.ts';
 import { canonicalSlug, MAX_SLUG_LENGTH } from './slug.ts';
+import type { DiscoveryView } from './discovery.ts';
+import { DiscoverySettingsPatchSchema } from './settings-schema.ts';
+import type { DiscoverySettings } from './settings.ts';
 
 /** Re-exported so pages can type what the widget shows from this one module. */
 export type { ProfileSnapshot };
@@ -92,6 +95,18 @@ export interface WidgetState {
   pool: PoolScope | null;
   lead: LeadView | null;
   balances: Balances | null;
+  settings: DiscoverySettings;
+  /**
+   * What automatic discovery did for this lead in this tab, and what a click on each type
+   * costs; null until its plan has run (or when signed out).
+   */
+  discovery: DiscoveryView | null;
+}
+
+/** What the popup shows at once, before it asks the server for fresh figures. */
+export interface PopupState {
+  session: SessionView;
+  settings: DiscoverySettings;
 }
 
 export interface RevealOutcome {
@@ -177,6 +192,10 @@ export const protocol = {
     }),
   },
   signOut: { from: 'extensionPage', request: z.object({}) },
+  /** The popup opens: the last known session and figures, and the settings. */
+  popupOpened: { from: 'extensionPage', request: z.object({}) },
+  /** Changes Automatic discovery settings (only the fields given); answers the settings now. */
+  settingsChange: { from: 'extensionPage', request: z.object({ patch: DiscoverySettingsPatchSchema }) },
 } as const satisfies Record<string, { from: SenderKind; request: z.ZodType }>;
 
 export type MessageName = keyof typeof protocol;
@@ -191,6 +210,8 @@ export interface ResponseMap {
   accountRefresh: SessionView;
   signIn: SessionView;
   signOut: SessionView;
+  popupOpened: PopupState;
+  settingsChange: DiscoverySettings;
 }
 
 export type RequestOf<K extends MessageName> = z.input<(typeof protocol)[K]['request']>;
@@ -218,4 +239,16 @@ export type Push =
       balances: Balances | null;
     }
   | { leadlensPush: 1; kind: 'sessionChanged'; session: SessionView }
-  | { leadlensPush: 1; kind: 'tabProfileChanged'; tabId: number };
+  | { leadlensPush: 1; kind: 'tabProfileChanged'; tabId: number }
+  /** The pool's balances changed (a reveal in any tab): popup, badge and every widget update. */
+  | { leadlensPush: 1; kind: 'balancesChanged'; pool: PoolScope; balances: Balances }
+  | { leadlensPush: 1; kind: 'settingsChanged'; settings: DiscoverySettings }
+  /** Automatic discovery's plan for the lead in tab `tabId` ran, or its reveal answered. */
+  | {
+      leadlensPush: 1;
+      kind: 'discoveryUpdated';
+      tabId: number;
+      pool: PoolScope;
+      slug: string;
+      discovery: DiscoveryView;
+    };

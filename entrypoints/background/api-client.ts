@@ -6,10 +6,12 @@
 import type { z } from 'zod';
 import {
   AccountSchema,
+  AvailabilitySchema,
   ErrorBodySchema,
   IDEMPOTENCY_HEADER,
   RevealResponseSchema,
   type Account,
+  type Availability,
   type ErrorCode,
   type RevealResponse,
 } from '../../shared/api.ts';
@@ -50,6 +52,8 @@ export const DEFAULT_TIMEOUT_MS = 20_000;
 
 export interface ApiClient {
   account(): Promise<ApiResult<Account>>;
+  /** Whether the database has data of each type for the lead, and what the pool paid (free). */
+  availability(lead: string): Promise<ApiResult<Availability>>;
   reveal(lead: string, types: RevealType[], idempotencyKey: string): Promise<ApiResult<RevealResponse>>;
 }
 
@@ -116,6 +120,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   return {
     account: () => once('GET', '/v1/account', AccountSchema),
+    availability: (lead) => once('GET', `/v1/leads/${encodeURIComponent(lead)}/availability`, AvailabilitySchema),
     async reveal(lead, types, idempotencyKey) {
       for (let attempt = 0; ; attempt++) {
         const result = await once(

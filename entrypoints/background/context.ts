@@ -3,6 +3,7 @@
  * (fetch), the clock and the browser's permission prompt, and can simulate a worker restart
  * (a new context on the same IndexedDB).
  */
+import type { Badge } from '../../shared/usage.ts';
 import type { FetchLike } from './api-client.ts';
 import type { Database } from './database.ts';
 
@@ -21,4 +22,6 @@ export interface BackgroundContext {
    * reveal is refused locally for a 0 balance: an admin may have bought add-ons since.
    */
   balancesMaxAgeMs: number;
+  /** Shows the toolbar badge (browser.action in the worker; recorded in unit tests). */
+  setBadge: (badge: Badge) => Promise<void>;
 }

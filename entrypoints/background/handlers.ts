@@ -3,18 +3,36 @@
  * everything that must survive from storage (IndexedDB, storage.session) on every call.
  */
 import type { Reply, SessionView } from '../../shared/protocol.ts';
+import { updateBadge } from './badge.ts';
 import type { BackgroundContext } from './context.ts';
+import { describeError } from './describe-error.ts';
+import { discover } from './discovery.ts';
+import { push } from './push.ts';
 import { reveal, type InFlight } from './reveal.ts';
 import type { Handlers } from './router.ts';
 import { activeSession, readSession, refreshAccount, signIn, signOut, viewOf } from './session.ts';
+import { changeSettings, readSettings } from './settings.ts';
 import { forgetTab, rememberProfile, widgetState } from './tabs.ts';
 
-export function createHandlers(ctx: BackgroundContext, inFlight: InFlight): Handlers {
+/**
+ * Work that outlives the message that started it (automatic discovery after `profileSeen`).
+ * The worker keeps it; tests wait for it.
+ */
+export type TrackTask = (task: Promise<void>) => void;
+
+export function createHandlers(
+  ctx: BackgroundContext,
+  inFlight: InFlight,
+  track: TrackTask = (task) => void task,
+): Handlers {
   return {
     async profileSeen({ profile }, sender) {
       // The router only lets content scripts in tabs through; tabId is set.
-      if (sender.tabId !== null) await rememberProfile(sender.tabId, profile);
+      if (sender.tabId === null) return { ok: true, data: { signedIn: false } };
+      await rememberProfile(sender.tabId, profile);
       const session = await activeSession(ctx);
+      // The content script mounts the widget when this answers; the plan runs beside it.
+      if (session) track(discover(ctx, inFlight, sender.tabId, profile));
       // Nothing but this flag goes back to a content script: no key, no contact data.
       return { ok: true, data: { signedIn: session !== null } };
     },
@@ -24,15 +42,39 @@ export function createHandlers(ctx: BackgroundContext, inFlight: InFlight): Hand
     },
     async widgetOpened(_payload, sender) {
       if (sender.tabId === null) {
-        const session = viewOf(await readSession(ctx));
+        const [session, settings] = await Promise.all([readSession(ctx).then(viewOf), readSettings()]);
         const pool = session.signedIn ? session.pool : null;
-        return { ok: true, data: { profile: null, session, pool, lead: null, balances: null } };
+        return {
+          ok: true,
+          data: { profile: null, session, pool, lead: null, balances: null, settings, discovery: null },
+        };
       }
       return { ok: true, data: await widgetState(ctx, sender.tabId) };
     },
     reveal: (payload, sender) => reveal(ctx, inFlight, sender.tabId, payload),
     async sessionGet() {
       return { ok: true, data: viewOf(await readSession(ctx)) };
+    },
+    async popupOpened() {
+      const [session, settings] = await Promise.all([readSession(ctx).then(viewOf), readSettings()]);
+      return { ok: true, data: { session, settings } };
+    },
+    async settingsChange({ patch }) {
+      let settings;
+      try {
+        settings = await changeSettings(patch);
+      } catch (error) {
+        return {
+          ok: false,
+          error: {
+            code: 'storage_failed',
+            message: `LeadLens could not save the setting (${describeError(error)}). Free some disk space, then try again.`,
+          },
+        };
+      }
+      void push({ leadlensPush: 1, kind: 'settingsChanged', settings });
+      void readSession(ctx).then((record) => updateBadge(ctx, record));
+      return { ok: true, data: settings };
     },
     async accountRefresh(): Promise<Reply<SessionView>> {
       const session = await activeSession(ctx);

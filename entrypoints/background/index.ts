@@ -6,11 +6,13 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { DEFAULT_TIMEOUT_MS } from './api-client.ts';
+import { updateBadge } from './badge.ts';
 import type { BackgroundContext } from './context.ts';
 import { createDatabase } from './database.ts';
 import { createHandlers } from './handlers.ts';
 import { createInFlight } from './reveal.ts';
 import { isLeadLensMessage, route } from './router.ts';
+import { readSession } from './session.ts';
 import { forgetTab } from './tabs.ts';
 
 export default defineBackground(() => {
@@ -23,6 +25,13 @@ export default defineBackground(() => {
     timeoutMs: DEFAULT_TIMEOUT_MS,
     hasHostPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
     balancesMaxAgeMs: 60_000,
+    async setBadge({ text, color, title }) {
+      await Promise.all([
+        browser.action.setBadgeText({ text }),
+        browser.action.setBadgeBackgroundColor({ color }),
+        browser.action.setTitle({ title }),
+      ]);
+    },
   };
   // The one global state: requests in flight, so concurrent asks share them. Losing it costs
   // nothing: the persisted idempotency key turns a retry into a replay.
@@ -34,6 +43,13 @@ export default defineBackground(() => {
     if (!isLeadLensMessage(message)) return undefined;
     return route(message, sender, handlers, ready);
   });
+
+  // The badge is browser state: a browser restart clears it, an extension update resets it.
+  const showBadge = () => {
+    void ready.then(() => readSession(ctx)).then((record) => updateBadge(ctx, record));
+  };
+  browser.runtime.onStartup.addListener(showBadge);
+  browser.runtime.onInstalled.addListener(showBadge);
 
   browser.tabs.onRemoved.addListener((tabId) => {
     void ready

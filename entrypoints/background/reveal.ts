@@ -58,12 +58,31 @@ function flightKey(pool: PoolScope, slug: string, type: RevealType): string {
   return JSON.stringify([pool, slug, type]);
 }
 
+/** Reveals of each type running for `pool` now: each may spend a credit of its type. */
+export function inFlightCounts(inFlight: InFlight, pool: PoolScope): Record<RevealType, number> {
+  const counts: Record<RevealType, number> = { b2bEmail: 0, phone: 0, directEmail: 0 };
+  for (const key of inFlight.keys()) {
+    const [keyPool, , type] = JSON.parse(key) as [string, string, RevealType];
+    if (keyPool === pool) counts[type] += 1;
+  }
+  return counts;
+}
+
+export interface RevealOptions {
+  /**
+   * Types the server said this pool already paid for: revealing them is free, so they are
+   * asked for even when the last known balance of their type is 0.
+   */
+  free?: readonly RevealType[];
+}
+
 /** Handles `reveal { slug, types }` from the widget in tab `tabId`. */
 export async function reveal(
   ctx: BackgroundContext,
   inFlight: InFlight,
   tabId: number | null,
   payload: { slug: string; types: RevealType[] },
+  options: RevealOptions = {},
 ): Promise<Reply<RevealOutcome>> {
   const session = await activeSession(ctx);
   if (!session) return { ok: false, error: signedOutError };
@@ -96,7 +115,7 @@ export async function reveal(
     else fresh.push(type);
   }
   if (fresh.length > 0) {
-    const job = runJob(ctx, session, pool, slug, fresh);
+    const job = runJob(ctx, session, pool, slug, fresh, options.free ?? []);
     for (const type of fresh) {
       const key = flightKey(pool, slug, type);
       inFlight.set(key, job);
@@ -149,6 +168,7 @@ async function runJob(
   pool: PoolScope,
   slug: string,
   types: RevealType[],
+  free: readonly RevealType[],
 ): Promise<JobResult> {
   try {
     const db = await ctx.db();
@@ -166,7 +186,8 @@ async function runJob(
     // Never send a request that must fail (a 0 balance). Balances can grow behind our back
     // (add-ons, renewal), so figures older than balancesMaxAgeMs are read again first (free).
     let current = session;
-    const zero = (s: ActiveSession) => ask.filter((type) => s.account.balances[type].remaining === 0);
+    const zero = (s: ActiveSession) =>
+      ask.filter((type) => !free.includes(type) && s.account.balances[type].remaining === 0);
     if (zero(current).length > 0 && ctx.now() - current.balancesAt > ctx.balancesMaxAgeMs) {
       const refreshed = await refreshAccount(ctx, current);
       if (refreshed.ok) current = refreshed.session;
@@ -175,7 +196,7 @@ async function runJob(
       // Otherwise keep the known 0: with the server unreachable a reveal would fail as well.
     }
     for (const type of zero(current)) views[type] = { status: 'insufficientCredits', remaining: 0 };
-    ask = ask.filter((type) => current.account.balances[type].remaining > 0);
+    ask = ask.filter((type) => free.includes(type) || current.account.balances[type].remaining > 0);
     if (ask.length === 0) return { views, balances: current.account.balances };
 
     // `ask` keeps the sorted order `reveal` gave `types`.
@@ -269,7 +290,7 @@ function withoutErrors(views: Partial<Record<RevealType, TypeView>>): Partial<Re
 }
 
 /** A corrupt or unreadable cache costs a request, never a charge (the server replays for free). */
-async function readLeadSafely(db: Database, pool: PoolScope, slug: string): Promise<LeadRecord | undefined> {
+export async function readLeadSafely(db: Database, pool: PoolScope, slug: string): Promise<LeadRecord | undefined> {
   try {
     return await readLead(db, pool, slug);
   } catch (error) {

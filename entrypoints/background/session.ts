@@ -7,6 +7,7 @@ import type { Balances } from '../../shared/api.ts';
 import type { MessageError, Reply, SessionView } from '../../shared/protocol.ts';
 import { normalizeServerUrl } from '../../shared/server-url.ts';
 import { createApiClient, type ApiClient, type ApiFailure } from './api-client.ts';
+import { updateBadge } from './badge.ts';
 import type { BackgroundContext } from './context.ts';
 import { poolScope, type PoolScope, type SessionRecord } from './database.ts';
 import { describeError } from './describe-error.ts';
@@ -104,6 +105,7 @@ export async function signIn(ctx: BackgroundContext, rawUrl: string, rawKey: str
   }
   const view = viewOf(record);
   void push({ leadlensPush: 1, kind: 'sessionChanged', session: view });
+  void updateBadge(ctx, record);
   return { ok: true, data: view };
 }
 
@@ -116,6 +118,7 @@ export async function signOut(
   await writeSession(ctx, record);
   const view = viewOf(record);
   void push({ leadlensPush: 1, kind: 'sessionChanged', session: view });
+  void updateBadge(ctx, record);
   return view;
 }
 
@@ -137,21 +140,30 @@ export async function refreshAccount(
     account: account.data,
     balancesAt: ctx.now(),
   }));
-  if (updated) void push({ leadlensPush: 1, kind: 'sessionChanged', session: viewOf(updated) });
+  if (updated) {
+    void push({ leadlensPush: 1, kind: 'sessionChanged', session: viewOf(updated) });
+    void updateBadge(ctx, updated);
+  }
   return { ok: true, session: updated ?? session };
 }
 
-/** Balances as the server reported them after a reveal. */
+/**
+ * Balances as the server reported them after a reveal: stored, then every page (popup,
+ * widgets in all tabs) and the badge are told.
+ */
 export async function recordBalances(
   ctx: BackgroundContext,
   session: ActiveSession,
   balances: Balances,
 ): Promise<void> {
-  await updateSession(ctx, session, (current) => ({
+  const updated = await updateSession(ctx, session, (current) => ({
     ...current,
     account: { ...current.account, balances },
     balancesAt: ctx.now(),
   }));
+  if (!updated) return;
+  void push({ leadlensPush: 1, kind: 'balancesChanged', pool: scopeOf(updated), balances });
+  void updateBadge(ctx, updated);
 }
 
 export async function signOutUnauthorized(

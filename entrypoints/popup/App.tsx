@@ -1,20 +1,24 @@
 import { CreditLine } from '../../components/CreditLine.tsx';
+import { DiscoveryToggles } from '../../components/DiscoveryToggles.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { planName } from '../../components/format.ts';
+import { formatDate, planName } from '../../components/format.ts';
 import { useStore } from '../../components/useStore.ts';
+import type { Account } from '../../shared/api.ts';
 import { CREDIT_TYPES } from '../../shared/credits.ts';
-import type { PopupStore } from './store.ts';
+import { CreditWarnings } from './CreditWarnings.tsx';
+import { shownSettings, type PopupStore } from './store.ts';
 
-/** The toolbar popup: who is signed in and the credits left of each type. */
+/** The toolbar popup: who is signed in, the credits left of each type, Automatic discovery. */
 export function App({ store }: { store: PopupStore }) {
-  const { session, error, openError, load, openOptions } = useStore(store);
+  const state = useStore(store);
+  const { session, loadError, refreshError, openError, load, openOptions } = state;
 
   if (session === null) {
     return (
       <main class="popup">
         <p class="brand">LeadLens</p>
-        {error ? (
-          <ErrorNotice message={error} onRetry={() => void load()} />
+        {loadError ? (
+          <ErrorNotice message={loadError} onRetry={() => void load()} />
         ) : (
           <p class="muted" aria-busy="true">
             Loading…
@@ -29,7 +33,7 @@ export function App({ store }: { store: PopupStore }) {
       <main class="popup">
         <p class="brand">LeadLens</p>
         {session.reason && <p role="alert">{session.reason.message}</p>}
-        <p>Sign in to see your credits and reveal contact data on profiles.</p>
+        <p>You are signed out. Sign in to see your credits and reveal contact data on profiles.</p>
         <button type="button" class="primary" onClick={openOptions}>
           Sign in
         </button>
@@ -39,26 +43,51 @@ export function App({ store }: { store: PopupStore }) {
   }
 
   const { user, workspace, balances } = session.account;
+  const settings = shownSettings(state);
   return (
     <main class="popup">
       <p class="brand">LeadLens</p>
-      <p class="ellipsis" title={user.email}>
-        {user.email}
-      </p>
-      <p class="muted ellipsis" title={workspace.name}>
-        {workspace.name} · {planName(workspace.plan)} plan
-      </p>
-      <h1 class="section-title">Credits</h1>
-      <ul class="credits" aria-label="Credits">
-        {CREDIT_TYPES.map((type) => (
-          <CreditLine key={type} type={type} balance={balances[type]} />
-        ))}
-      </ul>
-      {error && <ErrorNotice message={`Showing the last known credits. ${error}`} />}
+      <div class="who">
+        <p class="ellipsis" title={user.email}>
+          {user.email}
+        </p>
+        <p class="muted ellipsis" title={workspace.name}>
+          {workspace.name} · {planName(workspace.plan)} plan
+        </p>
+        <p class="muted">{poolText(session.account.pool)}</p>
+      </div>
+      <section class="popup-section" aria-labelledby="credits-title">
+        <h1 id="credits-title" class="section-title">
+          Credits
+        </h1>
+        <ul class="credits" aria-label="Credits">
+          {CREDIT_TYPES.map((type) => (
+            <CreditLine key={type} type={type} balance={balances[type]} />
+          ))}
+        </ul>
+        <p class="muted small">Renews on {formatDate(workspace.renewsAt)}</p>
+        <CreditWarnings balances={balances} renewsAt={workspace.renewsAt} />
+        {refreshError && <ErrorNotice message={`Showing the last known credits. ${refreshError}`} />}
+      </section>
+      {settings && (
+        <DiscoveryToggles
+          settings={settings}
+          onChange={(patch) => void state.changeSettings(patch)}
+          showGuard
+          saving={state.pendingChanges.length > 0}
+          error={state.settingsError}
+        />
+      )}
       <button type="button" class="link" onClick={openOptions}>
         Settings
       </button>
       {openError && <ErrorNotice message={openError} />}
     </main>
   );
+}
+
+/** R8: free plans keep credits per user; paid plans share the workspace's pool. */
+function poolText(pool: Account['pool']): string {
+  if (pool.kind === 'personal') return 'Personal credits';
+  return `Shared by ${pool.members} ${pool.members === 1 ? 'member' : 'members'}`;
 }

@@ -1,4 +1,5 @@
 import '../../components/theme.css';
+import './popup.css';
 import { render } from 'preact';
 import { openOptionsPage, send } from '../../messaging/client.ts';
 import { onPush } from '../../messaging/pushes.ts';
@@ -14,7 +15,8 @@ const store = createPopupStore({
   },
 });
 onPush((push) => store.getState().receive(push));
+// Ask before the first render: the figures are on screen as soon as the background answers.
+void store.getState().load();
 
 const root = document.getElementById('app');
 if (root) render(<App store={store} />, root);
-void store.getState().load();

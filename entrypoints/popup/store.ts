@@ -1,7 +1,11 @@
-/** The popup's view of the session: who is signed in and the credits left. */
+/**
+ * The popup's state: the session with its figures, and Automatic discovery's settings.
+ * It opens from what the background keeps (no network), then reads the account again.
+ */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Send } from '../../messaging/client.ts';
-import type { Push, Reply, SessionView } from '../../shared/protocol.ts';
+import type { PoolScope, Push, Reply, SessionView } from '../../shared/protocol.ts';
+import { applySettingsPatch, type DiscoverySettings, type DiscoverySettingsPatch } from '../../shared/settings.ts';
 
 export interface PopupDeps {
   send: Send;
@@ -9,52 +13,112 @@ export interface PopupDeps {
   openOptions: () => Promise<Reply<null>>;
 }
 
+/** A settings change sent and not answered yet. */
+interface PendingChange {
+  id: number;
+  patch: DiscoverySettingsPatch;
+}
+
 export interface PopupStoreState {
   /** Null until the background has answered. */
   session: SessionView | null;
-  /** Why the session or the fresh figures could not be read. */
-  error: string | null;
+  /** The settings as the background last told them; null until it has answered. */
+  savedSettings: DiscoverySettings | null;
+  /** Changes on their way, oldest first: shown at once over `savedSettings`. */
+  pendingChanges: PendingChange[];
+  /** Why the background did not answer when the popup opened. */
+  loadError: string | null;
+  /** Why fresh figures could not be read; the last known ones stay on screen. */
+  refreshError: string | null;
+  /** Why the last settings change was not saved (it has been put back). */
+  settingsError: string | null;
   /** Why the options page did not open. */
   openError: string | null;
 
   load(): Promise<void>;
   receive(push: Push): void;
+  changeSettings(patch: DiscoverySettingsPatch): Promise<void>;
   openOptions(): void;
 }
 
 export type PopupStore = StoreApi<PopupStoreState>;
 
+/** The settings the toggles show: the saved ones with the changes still on their way. */
+export function shownSettings(state: PopupStoreState): DiscoverySettings | null {
+  if (state.savedSettings === null) return null;
+  return state.pendingChanges.reduce(
+    (settings, change) => applySettingsPatch(settings, change.patch),
+    state.savedSettings,
+  );
+}
+
+function poolOf(session: SessionView | null): PoolScope | null {
+  return session?.signedIn ? session.pool : null;
+}
+
 export function createPopupStore({ send, openOptions }: PopupDeps): PopupStore {
+  let nextChangeId = 0;
+
   return createStore<PopupStoreState>()((set, get) => ({
     session: null,
-    error: null,
+    savedSettings: null,
+    pendingChanges: [],
+    loadError: null,
+    refreshError: null,
+    settingsError: null,
     openError: null,
 
-    /** The stored session at once, then the account read again from the server (free). */
+    /** The figures the background keeps, at once; then the account read from the server (free). */
     async load() {
-      const reply = await send('sessionGet', {});
-      if (!reply.ok) {
-        set({ error: reply.error.message });
+      const opened = await send('popupOpened', {});
+      if (!opened.ok) {
+        set({ loadError: opened.error.message });
         return;
       }
-      set({ session: reply.data, error: null });
-      if (!reply.data.signedIn) return;
+      set({ session: opened.data.session, savedSettings: opened.data.settings, loadError: null });
+      const asked = poolOf(opened.data.session);
+      if (asked === null) return;
+
       const fresh = await send('accountRefresh', {});
-      // Offline or a server error: the stored figures stay, with the reason beside them.
-      if (fresh.ok) set({ session: fresh.data, error: null });
-      else set({ error: fresh.error.message });
+      // Signed out or into another account meanwhile (a push): this answer is about the old one.
+      if (poolOf(get().session) !== asked) return;
+      // Offline or a server error: the last known figures stay, with the reason beside them.
+      if (fresh.ok) set({ session: fresh.data, refreshError: null });
+      else set({ refreshError: fresh.error.message });
     },
 
     receive(push) {
-      if (push.kind === 'sessionChanged') set({ session: push.session, error: null });
-      // A reveal changed the balances: the account's figures are read again.
-      if (push.kind === 'leadUpdated' && push.balances) {
-        const session = get().session;
-        // Only this account's pool: the scope names the server as well as the pool.
-        if (session?.signedIn && session.pool === push.pool) {
-          set({ session: { ...session, account: { ...session.account, balances: push.balances } } });
+      switch (push.kind) {
+        case 'sessionChanged':
+          set({ session: push.session, refreshError: null });
+          break;
+        case 'balancesChanged': {
+          const session = get().session;
+          // Only this account's pool: the scope names the server as well as the pool.
+          if (session?.signedIn && session.pool === push.pool) {
+            set({ session: { ...session, account: { ...session.account, balances: push.balances } } });
+          }
+          break;
         }
+        case 'settingsChanged':
+          // Changed in a widget (or the echo of our own change): changes still on their way stay on top.
+          set({ savedSettings: push.settings });
+          break;
+        // leadUpdated, tabProfileChanged, discoveryUpdated: the widget's business.
       }
+    },
+
+    /** Shown at once; the background's answer replaces it, a failure puts it back and says why. */
+    async changeSettings(patch) {
+      const id = ++nextChangeId;
+      set((state) => ({ pendingChanges: [...state.pendingChanges, { id, patch }], settingsError: null }));
+      const reply = await send('settingsChange', { patch });
+      set((state) => {
+        const pendingChanges = state.pendingChanges.filter((change) => change.id !== id);
+        return reply.ok
+          ? { pendingChanges, savedSettings: reply.data }
+          : { pendingChanges, settingsError: `Your change was not saved. ${reply.error.message}` };
+      });
     },
 
     openOptions() {

@@ -1,10 +1,13 @@
+import { useState } from 'preact/hooks';
 import type { CopyText } from '../../components/clipboard.ts';
 import { CopyButton } from '../../components/CopyButton.tsx';
+import { DiscoveryToggles } from '../../components/DiscoveryToggles.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDate, typeTitle } from '../../components/format.ts';
 import { useStore } from '../../components/useStore.ts';
 import type { ContactValue } from '../../shared/api.ts';
 import { CREDIT_LABELS, REVEAL_TYPES, type RevealType } from '../../shared/credits.ts';
+import type { Cost } from '../../shared/discovery.ts';
 import type { ProfileSnapshot, SessionView } from '../../shared/protocol.ts';
 import { rowView, type RowView, type WidgetStore } from './store.ts';
 
@@ -50,7 +53,10 @@ export function App({ store, copy }: Props) {
   const session = view.session;
   return (
     <main class="widget">
-      <Brand />
+      <div class="widget-bar">
+        <Brand />
+        {session.signedIn && <SettingsButton store={store} />}
+      </div>
       <Lead profile={view.profile} />
       {session.signedIn ? (
         <ul class="rows" aria-label="Contact data">
@@ -85,6 +91,33 @@ export function App({ store, copy }: Props) {
 
 function Brand() {
   return <p class="brand">LeadLens</p>;
+}
+
+/** The discovery toggles behind a button, as in the popup (which also has the guard). */
+function SettingsButton({ store }: { store: WidgetStore }) {
+  const [open, setOpen] = useState(false);
+  const settings = useStore(store, (state) => state.view?.settings);
+  if (!settings) return null;
+  return (
+    <>
+      <button
+        type="button"
+        class="icon-button"
+        aria-expanded={open}
+        aria-controls="discovery-settings"
+        onClick={() => setOpen(!open)}
+      >
+        <span aria-hidden="true">⚙</span>
+        <span class="visually-hidden">Discovery settings</span>
+      </button>
+      {open && (
+        <div id="discovery-settings" class="settings-panel">
+          <DiscoveryToggles settings={settings} onChange={(patch) => void store.getState().changeSettings(patch)} />
+          <p class="muted small">Applies to the next profiles you open. The popup also has the spending guard.</p>
+        </div>
+      )}
+    </>
+  );
 }
 
 const FIELD_WORDS: Record<ProfileSnapshot['unreadable'][number], string> = {
@@ -158,7 +191,16 @@ function RevealRow({ type, row, reveal, session, copy }: RowProps) {
             {pending ? 'Revealing…' : 'Reveal'}
           </button>
           {row.kind === 'ready' && (
-            <span class="muted small">1 credit{row.remaining === null ? '' : ` · ${row.remaining} left`}</span>
+            <span class="muted small cost">
+              {costWords(type, row.cost)}
+              {row.cost !== 'free' && row.cost !== 'noData' && row.remaining !== null && ` · ${row.remaining} left`}
+            </span>
+          )}
+          {row.kind === 'ready' && row.kept !== null && (
+            <p class="muted small">
+              Not revealed automatically: {row.kept} {words} credit{row.kept === 1 ? ' is' : 's are'} kept for your
+              clicks.
+            </p>
           )}
         </div>
       );
@@ -203,6 +245,13 @@ function RevealRow({ type, row, reveal, session, copy }: RowProps) {
       {body}
     </li>
   );
+}
+
+/** What a click costs, beside the button: "1 phone credit", "Free, already paid", "No data". */
+function costWords(type: RevealType, cost: Cost): string {
+  if (cost === 'free') return 'Free, already paid';
+  if (cost === 'noData') return 'No data';
+  return `1 ${CREDIT_LABELS[type]} credit`;
 }
 
 function outOfCreditsAdvice(type: RevealType, session: Extract<SessionView, { signedIn: true }>): string {

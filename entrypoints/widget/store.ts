@@ -7,7 +7,9 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Send } from '../../messaging/client.ts';
 import type { Balances } from '../../shared/api.ts';
 import type { RevealType } from '../../shared/credits.ts';
+import type { Cost } from '../../shared/discovery.ts';
 import type { LeadView, MessageError, PoolScope, Push, Reply, TypeView, WidgetState } from '../../shared/protocol.ts';
+import type { DiscoverySettingsPatch } from '../../shared/settings.ts';
 
 export interface WidgetDeps {
   send: Send;
@@ -35,15 +37,26 @@ export interface WidgetStoreState {
   reveal(type: RevealType): Promise<void>;
   receive(push: Push): void;
   signIn(): void;
+  /** Changes discovery settings: shown at once, put back if the background refuses. */
+  changeSettings(patch: DiscoverySettingsPatch): Promise<void>;
 }
 
 export type WidgetStore = StoreApi<WidgetStoreState>;
 
-/** What one row shows, derived from the lead, the balances and what is in flight. */
+/**
+ * What one row shows, derived from the lead, the balances, what automatic discovery did and
+ * what is in flight. `ready` is a Reveal button with what a click costs.
+ */
 export type RowView =
   | { kind: 'pending' }
   | { kind: 'failed'; message: string }
-  | { kind: 'ready'; remaining: number | null }
+  | {
+      kind: 'ready';
+      remaining: number | null;
+      cost: Cost;
+      /** Automatic discovery left this type for clicks to keep this many credits (the guard). */
+      kept: number | null;
+    }
   | Exclude<TypeView, { status: 'unknown' }>;
 
 export function rowView(state: WidgetStoreState, type: RevealType): RowView {
@@ -51,8 +64,19 @@ export function rowView(state: WidgetStoreState, type: RevealType): RowView {
   const failure = state.failures[type];
   if (failure) return { kind: 'failed', message: failure.message };
   const view = state.view?.lead?.[type] ?? { status: 'unknown' };
-  if (view.status === 'unknown') return { kind: 'ready', remaining: balancesOf(state)?.[type].remaining ?? null };
-  return view;
+  if (view.status !== 'unknown') return view;
+  // Nothing known from a reveal: what automatic discovery did for it, if anything.
+  const discovery = state.view?.discovery;
+  const auto = discovery?.auto[type];
+  if (auto?.state === 'revealing') return { kind: 'pending' };
+  if (auto?.state === 'failed') return { kind: 'failed', message: auto.error.message };
+  if (auto?.state === 'outOfCredits') return { status: 'insufficientCredits', remaining: auto.remaining };
+  return {
+    kind: 'ready',
+    remaining: balancesOf(state)?.[type].remaining ?? null,
+    cost: discovery?.cost[type] ?? 'unknown',
+    kept: auto?.state === 'guarded' ? auto.keep : null,
+  };
 }
 
 export function balancesOf(state: WidgetStoreState): Balances | null {
@@ -148,12 +172,46 @@ export function createWidgetStore({ send, openOptions }: WidgetDeps): WidgetStor
       },
 
       receive(push) {
-        const tabId = get().view?.tabId;
-        if (push.kind === 'sessionChanged' || (push.kind === 'tabProfileChanged' && push.tabId === tabId)) {
-          void get().load();
-          return;
+        const view = get().view;
+        const tabId = view?.tabId;
+        switch (push.kind) {
+          case 'sessionChanged':
+            void get().load();
+            return;
+          case 'tabProfileChanged':
+            if (push.tabId === tabId) void get().load();
+            return;
+          case 'leadUpdated':
+            applyLead(push.pool, push.slug, push.lead, push.balances);
+            return;
+          case 'balancesChanged':
+            // A reveal in any tab: this widget's figures follow, whatever lead it shows.
+            if (view && view.pool === push.pool) set({ view: { ...view, balances: push.balances } });
+            return;
+          case 'settingsChanged':
+            if (view) set({ view: { ...view, settings: push.settings } });
+            return;
+          case 'discoveryUpdated':
+            if (view && push.tabId === tabId && push.pool === view.pool && push.slug === view.profile?.slug) {
+              set({ view: { ...view, discovery: push.discovery } });
+            }
+            return;
         }
-        if (push.kind === 'leadUpdated') applyLead(push.pool, push.slug, push.lead, push.balances);
+      },
+
+      async changeSettings(patch) {
+        const before = get().view;
+        if (!before) return;
+        const optimistic = {
+          autoReveal: { ...before.settings.autoReveal, ...patch.autoReveal },
+          keepAtLeast: { ...before.settings.keepAtLeast, ...patch.keepAtLeast },
+        };
+        set({ view: { ...before, settings: optimistic }, warning: null });
+        const reply = await send('settingsChange', { patch });
+        const now = get().view;
+        if (!now) return;
+        if (reply.ok) set({ view: { ...now, settings: reply.data } });
+        else set({ view: { ...now, settings: before.settings }, warning: reply.error });
       },
 
       signIn() {

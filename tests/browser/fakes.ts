@@ -6,10 +6,12 @@ import { render, type ComponentChild } from 'preact';
 import { vi } from 'vitest';
 import type { Send } from '../../messaging/client.ts';
 import type { Account, Balances, ContactValue } from '../../shared/api.ts';
+import { DEFAULT_DISCOVERY_SETTINGS, type DiscoverySettings } from '../../shared/settings.ts';
 import type {
   LeadView,
   MessageError,
   MessageName,
+  PopupState,
   ProfileSnapshot,
   Reply,
   RequestOf,
@@ -110,6 +112,9 @@ export const PROFILE: ProfileSnapshot = {
   unreadable: [],
 };
 
+/** The defaults (R9): B2B email on, phone and direct email off, nothing kept back. */
+export const SETTINGS: DiscoverySettings = DEFAULT_DISCOVERY_SETTINGS;
+
 export function unknownLead(): LeadView {
   return { b2bEmail: { status: 'unknown' }, phone: { status: 'unknown' }, directEmail: { status: 'unknown' } };
 }
@@ -131,6 +136,8 @@ export function widgetState(overrides: Partial<WidgetState> = {}): WidgetState {
     pool: session.signedIn ? session.pool : null,
     lead: unknownLead(),
     balances: BALANCES,
+    settings: SETTINGS,
+    discovery: null,
     ...overrides,
   };
 }
@@ -138,4 +145,19 @@ export function widgetState(overrides: Partial<WidgetState> = {}): WidgetState {
 /** `openOptions` as the pages get it: a function whose failure is a value. */
 export function fakeOpenOptions(result: Reply<null> = { ok: true, data: null }) {
   return vi.fn(async () => result);
+}
+
+/** What `popupOpened` answers: the session the background keeps and the settings. */
+export function popupState(overrides: Partial<PopupState> = {}): PopupState {
+  return { session: SIGNED_IN, settings: SETTINGS, ...overrides };
+}
+
+/** Signed in to `account` (ACCOUNT's pool on the default server unless `pool` says otherwise). */
+export function signedInAs(account: Account, pool = POOL): SessionView {
+  return { signedIn: true, serverUrl: 'http://127.0.0.1:8787', account, pool };
+}
+
+/** SIGNED_IN with other balances (the others as BALANCES). */
+export function signedInWith(balances: Partial<Balances>): SessionView {
+  return signedInAs({ ...ACCOUNT, balances: { ...BALANCES, ...balances } });
 }

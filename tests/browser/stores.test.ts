@@ -10,6 +10,7 @@ import {
   POOL,
   PROFILE,
   SIGNED_IN,
+  SETTINGS,
   SIGNED_OUT,
   balance,
   deferred,
@@ -40,7 +41,7 @@ describe('widget store', () => {
     await store.getState().load();
     const state = store.getState();
     expect(state.phase).toBe('ready');
-    expect(rowView(state, 'phone')).toEqual({ kind: 'ready', remaining: 4 });
+    expect(rowView(state, 'phone')).toEqual({ kind: 'ready', remaining: 4, cost: 'unknown', kept: null });
     expect(balancesOf(state)).toBe(BALANCES);
   });
 
@@ -154,7 +155,7 @@ describe('widget store', () => {
     });
     await store.getState().load();
     await store.getState().reveal('phone');
-    expect(rowView(store.getState(), 'phone')).toEqual({ kind: 'ready', remaining: 4 });
+    expect(rowView(store.getState(), 'phone')).toEqual({ kind: 'ready', remaining: 4, cost: 'unknown', kept: null });
     expect(balancesOf(store.getState())).toBe(BALANCES);
   });
 
@@ -203,7 +204,7 @@ describe('widget store', () => {
     profile = grace; // the tab moved on to another profile
     await store.getState().load();
     expect(store.getState()).toMatchObject({ pending: {}, failures: {}, warning: null });
-    expect(rowView(store.getState(), 'phone')).toEqual({ kind: 'ready', remaining: 4 });
+    expect(rowView(store.getState(), 'phone')).toEqual({ kind: 'ready', remaining: 4, cost: 'unknown', kept: null });
 
     // Grace's phone is asked for; Ada's late answer then changes nothing here.
     const graceReveal = store.getState().reveal('phone');
@@ -269,16 +270,17 @@ describe('options store', () => {
 
 describe('popup store', () => {
   test('balances follow pushes for its own pool only', async () => {
-    const fake = fakeSend({ sessionGet: () => ok(SIGNED_IN), accountRefresh: () => ok(SIGNED_IN) });
+    const fake = fakeSend({
+      popupOpened: () => ok({ session: SIGNED_IN, settings: SETTINGS }),
+      accountRefresh: () => ok(SIGNED_IN),
+    });
     const store = createPopupStore({ send: fake.send, openOptions: vi.fn() });
     await store.getState().load();
     const push = (pool: string) =>
       store.getState().receive({
         leadlensPush: 1,
-        kind: 'leadUpdated',
+        kind: 'balancesChanged',
         pool,
-        slug: 'x',
-        lead: unknownLead(),
         balances: { ...BALANCES, phone: balance(1, 5) },
       });
     push('someone-else');

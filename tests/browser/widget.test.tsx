@@ -49,7 +49,7 @@ describe('the widget', () => {
     for (const name of ['Reveal B2B email', 'Reveal phone', 'Reveal direct email']) {
       await expect.element(page.getByRole('button', { name, exact: true })).toBeEnabled();
     }
-    await expect.element(page.getByText('1 credit · 4 left')).toBeVisible();
+    await expect.element(page.getByText('1 phone credit · 4 left')).toBeVisible();
   });
 
   test('says it is loading until the background answers', async () => {
@@ -179,7 +179,7 @@ describe('the widget', () => {
           balances: { ...BALANCES, directEmail: balance(0, 5) },
         }),
     });
-    await expect.element(page.getByText('1 credit · 0 left')).toBeVisible();
+    await expect.element(page.getByText('1 direct email credit · 0 left')).toBeVisible();
     await page.getByRole('button', { name: 'Reveal direct email' }).click();
     await expect.element(page.getByText('Out of direct email credits: 0 left.')).toBeVisible();
     // The background decides: it reads stale figures again before refusing (credits added).

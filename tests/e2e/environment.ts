@@ -9,6 +9,7 @@ import { launchWithExtension, type ExtensionBrowser } from '../support/extension
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { startTestServer, type TestServer, type TestWorkspace } from '../support/test-server.ts';
 import { signIn } from './pages/options.ts';
+import { setDiscovery } from './pages/popup.ts';
 import { ProfilePage } from './pages/profile.ts';
 import { IMPORTED, PEOPLE } from './people.ts';
 
@@ -28,11 +29,18 @@ export const DEFAULT_CREDITS: Partial<Record<CreditType, number>> = {
   export: 5,
 };
 
-/**
- * Registers the hooks and returns the environment, filled in before each test. The extension
- * talks to the server through the proxy unless `direct` is set.
- */
-export function useE2eEnvironment(options: { direct?: boolean } = {}): E2eEnvironment {
+export interface E2eOptions {
+  /** The extension talks to the server directly, not through the fault proxy. */
+  direct?: boolean;
+  /**
+   * Automatic discovery as a new user has it (`defaults`: B2B email on), or all off, so a
+   * test of clicks sees only what its clicks do. Off unless a test is about discovery.
+   */
+  discovery?: 'defaults' | 'off';
+}
+
+/** Registers the hooks and returns the environment, filled in before each test. */
+export function useE2eEnvironment(options: E2eOptions = {}): E2eEnvironment {
   const env = {
     reveals: () => env.proxy.requests.filter((line) => line.startsWith('POST /v1/reveals')),
   } as E2eEnvironment;
@@ -54,6 +62,9 @@ export function useE2eEnvironment(options: { direct?: boolean } = {}): E2eEnviro
       await ProfilePage.serve(env.browser, person.slug, { name: person.name });
     env.workspace = await env.server.createWorkspace(DEFAULT_CREDITS);
     await signIn(env.browser, options.direct ? env.server.url : env.proxy.url, env.workspace.apiKey);
+    if (options.discovery !== 'defaults') {
+      await setDiscovery(env.browser, { b2bEmail: false, phone: false, directEmail: false });
+    }
     env.proxy.requests.length = 0;
     env.proxy.idempotencyKeys.length = 0;
   });

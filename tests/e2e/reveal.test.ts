@@ -30,8 +30,9 @@ describe('revealing contact data', () => {
     await profile.waitForLead('Ada Lovelace');
     await expect.poll(() => profile.text('+44 7700 900123').isVisible()).toBe(true);
     await expect(profile.revealButton('phone').count()).resolves.toBe(0);
-    // Paid data comes from the cache: not a single request reached the env.server.
-    expect(env.proxy.requests).toEqual([]);
+    // Paid data comes from the cache: no reveal reached the server. (The only request is the
+    // free availability read that labels the other types' buttons with what a click costs.)
+    expect(env.proxy.requests).toEqual([`GET /v1/leads/${PEOPLE.ada.slug}/availability`]);
     expect((await env.server.balances(env.workspace.apiKey)).phone.remaining).toBe(4);
   });
 

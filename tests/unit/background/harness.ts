@@ -18,6 +18,7 @@ import {
   type RevealResult,
 } from '../../../shared/api.ts';
 import type { RevealType } from '../../../shared/credits.ts';
+import type { Badge } from '../../../shared/usage.ts';
 import type { ProfileSnapshot } from '../../../shared/profile.ts';
 import type { MessageName, Push, Reply, RequestOf, ResponseOf } from '../../../shared/protocol.ts';
 import type { BackgroundContext } from '../../../entrypoints/background/context.ts';
@@ -74,7 +75,7 @@ export function profile(slug = 'ada-lovelace'): ProfileSnapshot {
 
 // ---------------------------------------------------------------- fake server
 
-interface Person {
+export interface Person {
   b2bEmail?: ContactValue[];
   phone?: ContactValue[];
   directEmail?: ContactValue[];
@@ -169,6 +170,20 @@ export class FakeServer {
     return this.requests.filter((request) => request.path === '/v1/reveals');
   }
 
+  availabilityReads(): RecordedRequest[] {
+    return this.requests.filter((request) => request.path.endsWith('/availability'));
+  }
+
+  /** Marks a (lead, type) as paid by the pool, as another member or device would have. */
+  markPaid(poolId: string, lead: string, type: RevealType): void {
+    this.pools.get(poolId)?.paid.add(`${lead}|${type}`);
+  }
+
+  /** Adds or replaces a person in the contact database. */
+  addPerson(slug: string, person: Person): void {
+    this.people.set(slug, person);
+  }
+
   readonly fetch = async (input: string, init: RequestInit): Promise<Response> => {
     const url = new URL(input);
     if (!url.pathname.startsWith(this.basePath)) return error(404, 'not_found', 'No such route.');
@@ -209,6 +224,18 @@ export class FakeServer {
 
     if (url.pathname === '/v1/account' && init.method === 'GET') {
       return json(200, { ...caller.account, balances: structuredClone(pool.balances) });
+    }
+    const availability = /^\/v1\/leads\/([^/]+)\/availability$/.exec(url.pathname);
+    if (availability && init.method === 'GET') {
+      const lead = decodeURIComponent(availability[1] ?? '');
+      const person = this.people.get(lead);
+      const has = (type: RevealType) => (person?.[type]?.length ?? 0) > 0;
+      const paid = (type: RevealType) => pool.paid.has(`${lead}|${type}`);
+      return json(200, {
+        lead,
+        available: { b2bEmail: has('b2bEmail'), phone: has('phone'), directEmail: has('directEmail') },
+        paid: { b2bEmail: paid('b2bEmail'), phone: paid('phone'), directEmail: paid('directEmail') },
+      });
     }
     if (url.pathname === '/v1/reveals' && init.method === 'POST') {
       const key = headers.get(IDEMPOTENCY_HEADER);
@@ -278,6 +305,10 @@ export function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 export interface Harness {
   ctx: BackgroundContext;
+  /** Every badge the background showed, in order. */
+  badges: Badge[];
+  /** Waits until the work started by messages (automatic discovery) has finished. */
+  idle(): Promise<void>;
   /** Sends a message the way the browser delivers it: through the router. */
   send<K extends MessageName>(name: K, payload: RequestOf<K>, sender: MessageSender): Promise<Reply<ResponseOf<K>>>;
   /** Sends anything at all, to test what the router refuses. */
@@ -291,6 +322,8 @@ export interface Harness {
  */
 export function startBackground(server: FakeServer, overrides: Partial<BackgroundContext> = {}): Harness {
   let keyCounter = 0;
+  const badges: Badge[] = [];
+  const tasks: Array<Promise<void>> = [];
   const ctx: BackgroundContext = {
     db: createDatabase(),
     fetch: server.fetch,
@@ -300,11 +333,23 @@ export function startBackground(server: FakeServer, overrides: Partial<Backgroun
     timeoutMs: 1_000,
     hasHostPermission: () => Promise.resolve(false),
     balancesMaxAgeMs: 60_000,
+    setBadge: (badge) => {
+      badges.push(badge);
+      return Promise.resolve();
+    },
     ...overrides,
   };
-  const handlers = createHandlers(ctx, createInFlight());
+  const handlers = createHandlers(ctx, createInFlight(), (task) => tasks.push(task));
   return {
     ctx,
+    badges,
+    async idle() {
+      // A task may start others (none today); wait until no new one appeared.
+      for (let seen = -1; seen !== tasks.length;) {
+        seen = tasks.length;
+        await Promise.all(tasks);
+      }
+    },
     send: (name, payload, sender) =>
       route({ leadlens: 1, name, payload }, sender, handlers) as Promise<Reply<ResponseOf<typeof name>>>,
     sendRaw: (message, sender) => route(message, sender, handlers),
@@ -321,17 +366,28 @@ export function capturePushes(): Push[] {
   return pushes;
 }
 
-/** Signs in and shows Ada's profile in `tabId`: the usual start of a reveal test. */
+export const ALL_OFF = { b2bEmail: false, phone: false, directEmail: false };
+
+/**
+ * Signs in and shows Ada's profile in `tabId`: the usual start of a reveal test. Automatic
+ * discovery is off unless `autoReveal` says otherwise, so a test of clicks sees only clicks.
+ */
 export async function signedInOnProfile(
   harness: Harness,
-  { apiKey = 'key-a', tabIds = [1] }: { apiKey?: string; tabIds?: number[] } = {},
+  {
+    apiKey = 'key-a',
+    tabIds = [1],
+    autoReveal = ALL_OFF,
+  }: { apiKey?: string; tabIds?: number[]; autoReveal?: Partial<Record<RevealType, boolean>> } = {},
 ): Promise<void> {
+  expectOk(await harness.send('settingsChange', { patch: { autoReveal } }, optionsSender()));
   const signIn = await harness.send('signIn', { serverUrl: SERVER, apiKey }, optionsSender());
   if (!signIn.ok) throw new Error(`sign-in failed: ${signIn.error.message}`);
   for (const tabId of tabIds) {
     const seen = await harness.send('profileSeen', { profile: profile() }, contentSender(tabId));
     if (!seen.ok) throw new Error(`profileSeen failed: ${seen.error.message}`);
   }
+  await harness.idle();
 }
 
 export function expectOk<T>(reply: Reply<T>): T {

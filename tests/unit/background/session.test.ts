@@ -102,9 +102,12 @@ describe('the API key stays in the background', () => {
     expectOk(await bg.send('reveal', { slug: 'ada-lovelace', types: ['phone'] }, widgetSender(1)));
     const session = JSON.stringify(await fakeBrowser.storage.session.get(null));
     expect(session).not.toContain('key-a');
-    // Content scripts can read storage.local: no key, no pool, no plan, no balances there.
-    // (The popup reads them with sessionGet, from IndexedDB through the background.)
-    expect(await fakeBrowser.storage.local.get(null)).toEqual({});
+    // Content scripts can read storage.local: no key, no pool, no plan, no balances there;
+    // only the discovery settings, which are not secret. (Pages read the session with
+    // sessionGet or popupOpened, from IndexedDB through the background.)
+    const local = await fakeBrowser.storage.local.get(null);
+    expect(Object.keys(local).filter((key) => !key.startsWith('discoverySettings'))).toEqual([]);
+    expect(JSON.stringify(local)).not.toMatch(/key-a|pool-a|starter|remaining/);
 
     const seen = await bg.send('profileSeen', { profile: { ...(await profileIn(bg)) } }, contentSender(2));
     expect(seen).toEqual({ ok: true, data: { signedIn: true } });

@@ -25,6 +25,8 @@ describe('the message protocol', () => {
       accountRefresh: 'extensionPage',
       signIn: 'extensionPage',
       signOut: 'extensionPage',
+      popupOpened: 'extensionPage',
+      settingsChange: 'extensionPage',
     });
   });
 
