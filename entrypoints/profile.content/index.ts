@@ -29,6 +29,10 @@ export default defineContentScript({
     ctx.addEventListener(window, 'pageshow', (event) => {
       if (event.persisted) void follower.restored(location.href);
     });
+    // Leaving the document (a link that loads a page, a reload, closing the tab): the
+    // background stops serving its lead at once, so automatic discovery spends nothing on a
+    // profile no longer on screen. A restore from the back/forward cache says it again.
+    ctx.addEventListener(window, 'pagehide', () => void send('profileLeft', {}));
     // A content script gets no event when the extension is updated or reloaded, and in Chrome
     // WXT follows navigation with the Navigation API, which never asks ctx.isInvalid. This
     // timer's wrapper does, each tick: it invalidates ctx, which removes the widget.

@@ -4,6 +4,7 @@
  * the popup's figures against the server's, and a profile left before its plan ran.
  */
 import { describe, expect, it } from 'vitest';
+import { serveLinkedInPage } from '../support/extension.ts';
 import { PopupPage, setDiscovery } from './pages/popup.ts';
 import { ProfilePage } from './pages/profile.ts';
 import { useE2eEnvironment } from './environment.ts';
@@ -140,6 +141,20 @@ describe('automatic discovery', () => {
     const ledger = await env.server.ledger(env.workspace.apiKey);
     expect(ledger.filter((entry) => entry.reason === 'reveal').map((entry) => entry.lead)).toEqual([PEOPLE.grace.slug]);
     expect(env.reveals()).toHaveLength(1);
+  });
+  it('does not charge a profile left by loading another page before its plan ran', async () => {
+    env.proxy.setMode({ kind: 'slow', delayMs: 1_500 }, { paths: /\/v1\/leads\/ada-lovelace\/availability/ });
+    const profile = await ProfilePage.open(env.browser, PEOPLE.ada.slug);
+    await profile.waitForLead('Ada Lovelace');
+    // A link that loads a page that is not a profile (not LinkedIn's in-page navigation).
+    await serveLinkedInPage(env.browser.context, 'https://www.linkedin.com/feed/', '<title>Feed</title><h1>Feed</h1>');
+    await profile.page.goto('https://www.linkedin.com/feed/');
+    await expect
+      .poll(() => env.proxy.requests.filter((line) => line.includes('ada-lovelace/availability')).length)
+      .toBe(1);
+    await profile.page.waitForTimeout(2_500);
+    expect(env.reveals()).toEqual([]);
+    expect((await env.server.balances(env.workspace.apiKey)).b2bEmail.remaining).toBe(10);
   });
 });
 
