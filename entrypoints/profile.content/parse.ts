@@ -14,6 +14,7 @@ import {
   JSON_LD,
   LOCATION,
   NAME,
+  NOT_A_NAME,
   OG_TITLE,
   OG_TITLE_COMPANY,
   TITLE_COUNT,
@@ -54,8 +55,11 @@ export function parseProfile(doc: Document, url: string, { afterNavigation = fal
   const person = findPerson(doc, slug) ?? {};
   const nameElement = firstElement(doc, NAME);
   const locationElement = firstElement(doc, LOCATION) ?? elementBesideContactInfo(doc);
+  const name =
+    cleanText(nameElement?.textContent) ?? cleanText(person.name) ?? (afterNavigation ? null : titleName(doc));
   const fields: Record<Field, string | null> = {
-    name: cleanText(nameElement?.textContent) ?? cleanText(person.name) ?? (afterNavigation ? null : titleName(doc)),
+    // A limited profile's placeholder names nobody: the widget names the lead by its slug.
+    name: name !== null && NOT_A_NAME.test(name) ? null : name,
     headline: firstText(doc, HEADLINE) ?? textAfter(nameElement, locationElement) ?? cleanText(first(person.jobTitle)),
     company: companyText(doc) ?? cleanText(inner(person.worksFor, 'name')),
     location:
@@ -73,11 +77,15 @@ export function renderedName(doc: Document): string | null {
   return firstText(doc, NAME);
 }
 
-/** Whitespace collapsed, control characters dropped, cut to MAX_PROFILE_TEXT; null when empty. */
+/**
+ * Whitespace collapsed, control characters dropped, cut to MAX_PROFILE_TEXT; null when empty.
+ * Bidi embeddings, overrides and isolates go too: an unbalanced override in a name would
+ * reverse the widget's text after it. Marks (U+200E, U+200F) reorder nothing and stay.
+ */
 export function cleanText(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
   let text = raw
-    .replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '')
+    .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
   // Never leave half of a surrogate pair (an emoji) at the cut.
@@ -153,7 +161,7 @@ function titleName(doc: Document): string | null {
     doc.title.replace(TITLE_COUNT, '').replace(TITLE_SITE, ''),
   ]) {
     const name = cleanText(title);
-    if (name && name !== 'LinkedIn') return name;
+    if (name && !NOT_A_NAME.test(name)) return name;
   }
   return null;
 }

@@ -48,6 +48,13 @@ export const JSON_LD = 'script[type="application/ld+json"]';
 
 export const OG_TITLE = 'meta[property="og:title"]';
 
+/**
+ * Text where a name should be that names nobody: the site's own name in a bare title, and the
+ * placeholder a limited (out-of-network) profile shows. English only: other UI languages need
+ * their own wording, taken from a saved page.
+ */
+export const NOT_A_NAME = /^LinkedIn(?: Member)?$/i;
+
 /** "(3) Ada Lovelace | LinkedIn": the unread count and the site name around a title. */
 export const TITLE_COUNT = /^\(\d+\+?\)\s*/;
 export const TITLE_SITE = /\s*[|–-]\s*LinkedIn\s*$/i;

@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { cleanText, parseProfile, renderedName } from '../../entrypoints/profile.content/parse.ts';
 import { MAX_PROFILE_TEXT } from '../../shared/profile.ts';
+import { ProfileSnapshotSchema } from '../../shared/protocol.ts';
 import { canonicalSlug } from '../../shared/slug.ts';
-import { PROFILE_FIXTURES } from '../fixtures/profiles/expected.ts';
+import { LAYOUTS, PROFILE_FIXTURES } from '../fixtures/profiles/expected.ts';
 
 const pages = import.meta.glob<string>('../fixtures/profiles/*.html', {
   query: '?raw',
@@ -29,9 +30,60 @@ describe('parseProfile on the fixture pages', () => {
     expect(files.sort()).toEqual(PROFILE_FIXTURES.map((fixture) => fixture.file).sort());
   });
 
+  test.each(LAYOUTS)('a fixture stands for: %s', (layout) => {
+    expect(PROFILE_FIXTURES.filter((fixture) => fixture.covers.includes(layout))).not.toEqual([]);
+  });
+
   test.each(PROFILE_FIXTURES)('$file', ({ file, url, expected }) => {
     const result = parseProfile(load(file), url);
     expect(result).toEqual({ ok: true, profile: expected });
+  });
+
+  // What the content script sends in profileSeen: a snapshot the background refuses mounts no widget.
+  test.each(PROFILE_FIXTURES)('the background accepts the snapshot of $file', ({ file, url }) => {
+    const result = parseProfile(load(file), url);
+    if (!result.ok) throw new Error('expected a profile');
+    expect(ProfileSnapshotSchema.safeParse(result.profile).error).toBeUndefined();
+  });
+
+  test('the long headline fixture really holds 5,000 characters', () => {
+    const headline = load('hostile-profile.html').querySelector('main .text-body-medium')?.textContent?.trim() ?? '';
+    expect(headline.length).toBeGreaterThanOrEqual(5000);
+  });
+
+  test('a sub-page names the same lead as its profile page', () => {
+    const profile = parseProfile(load('logged-in.html'), 'https://www.linkedin.com/in/ada-lovelace/');
+    const details = parseProfile(
+      load('details-experience.html'),
+      'https://www.linkedin.com/in/Ada-Lovelace/details/experience/',
+    );
+    expect(details.ok && details.profile.slug).toBe(profile.ok && profile.profile.slug);
+  });
+
+  test('the contact-info dialog is never read: no contact data in the snapshot', () => {
+    const result = parseProfile(
+      load('contact-info.html'),
+      'https://www.linkedin.com/in/margaret-hamilton/overlay/contact-info/',
+    );
+    const text = JSON.stringify(result);
+    for (const secret of ['margaret@apollo.example', '617 555 0169', 'Massachusetts Ave', 'Contact info']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  test('a limited profile: the top card counts as rendered, but its placeholder is no name', () => {
+    const doc = load('limited-member.html');
+    expect(renderedName(doc)).toBe('LinkedIn Member');
+    expect(parseProfile(doc, 'https://www.linkedin.com/in/x/')).toMatchObject({
+      profile: { name: null, unreadable: ['name', 'company'] },
+    });
+  });
+
+  test("after in-page navigation the title is not read: it may still be the previous page's", () => {
+    const result = parseProfile(load('title-only.html'), 'https://www.linkedin.com/in/hedy-lamarr/', {
+      afterNavigation: true,
+    });
+    expect(result).toMatchObject({ profile: { name: null, unreadable: ['name', 'headline', 'company', 'location'] } });
   });
 
   test('hostile text stays text and is cut to the limit without breaking an emoji', () => {
@@ -79,6 +131,31 @@ describe('parseProfile elsewhere', () => {
     expect(parseProfile(bare, 'https://www.linkedin.com/in/hedy/')).toMatchObject({ profile: { name: null } });
   });
 
+  test('"LinkedIn Member" is no name, wherever it is found', () => {
+    const placeholders = [
+      page(
+        '',
+        '<meta property="og:title" content="LinkedIn Member | LinkedIn"><title>LinkedIn Member | LinkedIn</title>',
+      ),
+      page('<main><h1>  linkedin   member </h1></main>'),
+      page(
+        '',
+        '<script type="application/ld+json">{"@type":"Person","name":"LinkedIn Member","url":"https://www.linkedin.com/in/x"}</script>',
+      ),
+    ];
+    for (const doc of placeholders) {
+      expect(parseProfile(doc, 'https://www.linkedin.com/in/x/')).toMatchObject({
+        ok: true,
+        profile: { slug: 'x', name: null, unreadable: ['name', 'headline', 'company', 'location'] },
+      });
+    }
+    // A real name that merely contains the words is kept.
+    const real = page('<main><h1>LinkedIn Member Services</h1></main>');
+    expect(parseProfile(real, 'https://www.linkedin.com/in/x/')).toMatchObject({
+      profile: { name: 'LinkedIn Member Services' },
+    });
+  });
+
   test('broken structured data is skipped', () => {
     const doc = page('', '<script type="application/ld+json">{"@type": "Person", "name": </script>');
     expect(parseProfile(doc, 'https://www.linkedin.com/in/x/')).toMatchObject({ ok: true, profile: { name: null } });
@@ -107,6 +184,17 @@ describe('cleanText', () => {
     expect(cleanText(raw)).toBe(expected);
   });
 
+  // Named by hand: these characters would scramble the test report if printed.
+  test.each([
+    ['drops a C1 control', 'Ada\u0085 Lovelace', 'Ada Lovelace'],
+    ['drops an unbalanced right-to-left override', '\u202eAda Lovelace', 'Ada Lovelace'],
+    ['drops embeddings and isolates', '\u202bAda\u202c \u2067Lovelace\u2069', 'Ada Lovelace'],
+    ['keeps a right-to-left mark', 'مريم\u200f', 'مريم\u200f'],
+    ['keeps the joiner inside an emoji', 'Ada 👩\u200d💻', 'Ada 👩\u200d💻'],
+  ])('%s', (_, raw, expected) => {
+    expect(cleanText(raw)).toBe(expected);
+  });
+
   test('never ends on half an emoji', () => {
     const text = `${'a'.repeat(MAX_PROFILE_TEXT - 1)}😀`;
     const cut = cleanText(text);
@@ -122,6 +210,10 @@ describe('canonicalSlug', () => {
     ['https://www.linkedin.com/in/ada-lovelace?trk=x#section', 'ada-lovelace'],
     ['https://www.linkedin.com/in/J%C3%A9r%C3%B4me-Dupont/', 'jérôme-dupont'],
     ['/in/jérôme-dupont/', 'jérôme-dupont'],
+    ['https://www.linkedin.com/in/jérôme-dupont/details/experience/', 'jérôme-dupont'],
+    ['https://www.linkedin.com/in/margaret-hamilton/overlay/contact-info/', 'margaret-hamilton'],
+    ['https://www.linkedin.com/in/%CE%9D%CE%8A%CE%9A%CE%9F%CE%A3/', 'νίκος'],
+    ['https://www.linkedin.com/in/%E7%8E%8B%E5%B0%8F%E6%98%8E-88A1B2', '王小明-88a1b2'],
     ['https://www.linkedin.com/in/%E0%A4%A/', '%e0%a4%a'],
     ['https://www.linkedin.com/feed/', null],
     ['https://www.linkedin.com/in/', null],
