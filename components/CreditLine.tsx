@@ -28,14 +28,18 @@ export function CreditLine({ type, balance }: Props) {
         </span>
       </span>
       {/* Named with aria-labelledby, not <label for>: not every tool names a meter from a label. */}
-      <meter
-        aria-labelledby={labelId}
-        class="meter"
-        data-level={usage.level}
-        min={0}
-        max={usage.total}
-        value={Math.min(usage.remaining, usage.total)}
-      />
+      {/* A plan that grants none of a type has nothing to measure: no meter, the count says 0. */}
+      {usage.total > 0 && (
+        <meter
+          aria-labelledby={labelId}
+          aria-valuetext={`${usage.remaining} left of ${usage.total}`}
+          class="meter"
+          data-level={usage.level}
+          min={0}
+          max={usage.total}
+          value={Math.min(usage.remaining, usage.total)}
+        />
+      )}
     </li>
   );
 }

@@ -142,7 +142,7 @@ function GuardInput({ type, saved, onCommit }: GuardProps) {
         {CREDIT_LABELS[type]} credits for manual reveals
       </label>
       {invalid && (
-        <p id={errorId} class="guard-error">
+        <p id={errorId} class="guard-error" role="alert">
           {INVALID_GUARD}
         </p>
       )}

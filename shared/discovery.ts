@@ -68,6 +68,11 @@ export function needsAvailability(cached: Readonly<Record<RevealType, boolean>>)
   return REVEAL_TYPES.some((type) => !cached[type]);
 }
 
+const NOT_CHECKED: MessageError = {
+  code: 'internal',
+  message: 'Automatic reveal did not run: LeadLens could not check this lead. Reveal by hand.',
+};
+
 export function planDiscovery({ settings, cached, availability, balances, reserved }: PlanInput): DiscoveryPlan {
   const reveal: RevealType[] = [];
   const cost = {} as Record<RevealType, Cost>;
@@ -87,18 +92,16 @@ export function planDiscovery({ settings, cached, availability, balances, reserv
   function decide(type: RevealType): AutoState {
     if (!settings.autoReveal[type]) return { state: 'off' };
     if (cached[type]) return { state: 'cached' };
-    if (!availability) {
-      // Callers read availability whenever a type is not cached; without it nothing is known.
-      return { state: 'failed', error: { code: 'internal', message: 'LeadLens could not check this lead.' } };
-    }
-    if (!availability.ok) return { state: 'failed', error: availability.error };
+    // Callers read availability whenever a type is not cached; without it nothing is known.
+    if (!availability?.ok) return { state: 'failed', error: availability?.error ?? NOT_CHECKED };
     const known = availability.data;
     // Paid by the pool (another member, another device, a cleared cache): free, no guard (R3).
     if (known.paid[type]) return { state: 'revealing' };
     if (!known.available[type]) return { state: 'noData' };
     const remaining = balances[type].remaining;
     const left = remaining - reserved[type];
-    if (left <= 0) return { state: 'outOfCredits', remaining };
+    // Reveals already running will spend what is left: by the time this one could go, none is.
+    if (left <= 0) return { state: 'outOfCredits', remaining: Math.max(0, left) };
     const keep = settings.keepAtLeast[type];
     if (left <= keep) return { state: 'guarded', keep, remaining };
     return { state: 'revealing' };

@@ -41,3 +41,8 @@ export function applySettingsPatch(settings: DiscoverySettings, patch: Discovery
     keepAtLeast: { ...settings.keepAtLeast, ...patch.keepAtLeast },
   };
 }
+
+/** Saved settings with the changes still on their way applied over them, oldest first. */
+export function withPending(saved: DiscoverySettings, pending: ReadonlyArray<{ patch: DiscoverySettingsPatch }>) {
+  return pending.reduce((settings, change) => applySettingsPatch(settings, change.patch), saved);
+}

@@ -2,11 +2,12 @@
  * What each message does, once the router has checked its shape and sender. Handlers read
  * everything that must survive from storage (IndexedDB, storage.session) on every call.
  */
+import { REVEAL_TYPES } from '../../shared/credits.ts';
 import type { Reply, SessionView } from '../../shared/protocol.ts';
 import { updateBadge } from './badge.ts';
 import type { BackgroundContext } from './context.ts';
 import { describeError } from './describe-error.ts';
-import { discover } from './discovery.ts';
+import { discover, isPlanning } from './discovery.ts';
 import { push } from './push.ts';
 import { reveal, type InFlight } from './reveal.ts';
 import type { Handlers } from './router.ts';
@@ -15,8 +16,8 @@ import { changeSettings, readSettings } from './settings.ts';
 import { forgetTab, rememberProfile, widgetState } from './tabs.ts';
 
 /**
- * Work that outlives the message that started it (automatic discovery after `profileSeen`).
- * The worker keeps it; tests wait for it.
+ * Receives work that outlives the message that started it (automatic discovery after
+ * `profileSeen`). The worker lets it run (the plan never rejects); tests wait for it.
  */
 export type TrackTask = (task: Promise<void>) => void;
 
@@ -32,7 +33,7 @@ export function createHandlers(
       await rememberProfile(sender.tabId, profile);
       const session = await activeSession(ctx);
       // The content script mounts the widget when this answers; the plan runs beside it.
-      if (session) track(discover(ctx, inFlight, sender.tabId, profile));
+      if (session) track(discover(ctx, inFlight, sender.tabId, profile.slug));
       // Nothing but this flag goes back to a content script: no key, no contact data.
       return { ok: true, data: { signedIn: session !== null } };
     },
@@ -49,7 +50,17 @@ export function createHandlers(
           data: { profile: null, session, pool, lead: null, balances: null, settings, discovery: null },
         };
       }
-      return { ok: true, data: await widgetState(ctx, sender.tabId) };
+      const state = await widgetState(ctx, sender.tabId);
+      // The worker was stopped while a plan ran for this lead (its "revealing" would never
+      // end) or before it recorded anything: run it again. The persisted idempotency key
+      // makes a reveal already sent a replay.
+      const slug = state.profile?.slug;
+      const stalled =
+        !state.discovery || REVEAL_TYPES.some((type) => state.discovery?.auto[type].state === 'revealing');
+      if (state.session.signedIn && slug && stalled && !isPlanning(inFlight, sender.tabId, slug)) {
+        track(discover(ctx, inFlight, sender.tabId, slug));
+      }
+      return { ok: true, data: state };
     },
     reveal: (payload, sender) => reveal(ctx, inFlight, sender.tabId, payload),
     async sessionGet() {
@@ -73,7 +84,9 @@ export function createHandlers(
         };
       }
       void push({ leadlensPush: 1, kind: 'settingsChanged', settings });
-      void readSession(ctx).then((record) => updateBadge(ctx, record));
+      void readSession(ctx)
+        .then((record) => updateBadge(ctx, record))
+        .catch((error: unknown) => console.warn('LeadLens: could not update the badge', error));
       return { ok: true, data: settings };
     },
     async accountRefresh(): Promise<Reply<SessionView>> {

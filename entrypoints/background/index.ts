@@ -46,7 +46,10 @@ export default defineBackground(() => {
 
   // The badge is browser state: a browser restart clears it, an extension update resets it.
   const showBadge = () => {
-    void ready.then(() => readSession(ctx)).then((record) => updateBadge(ctx, record));
+    void ready
+      .then(() => readSession(ctx))
+      .then((record) => updateBadge(ctx, record))
+      .catch((error: unknown) => console.warn('LeadLens: could not show the badge', error));
   };
   browser.runtime.onStartup.addListener(showBadge);
   browser.runtime.onInstalled.addListener(showBadge);

@@ -5,9 +5,10 @@
  *
  * Concurrent asks share requests through an in-flight map keyed per (pool, lead, type): a
  * double click or a second tab waits for the request already running, and a request for
- * A+B while A is running waits for A and asks only for B. The map is the worker's only
- * global; it is lost when the worker stops, and then the persisted idempotency key makes
- * the retry a replay (one charge).
+ * A+B while A is running waits for A and asks only for B. The map (with automatic
+ * discovery's reservations, see `InFlight`) is the worker's only state outside storage; it
+ * is lost when the worker stops, and then the persisted idempotency key makes the retry a
+ * replay (one charge).
  */
 import type { Balances } from '../../shared/api.ts';
 import { CREDIT_LABELS, type RevealType } from '../../shared/credits.ts';
@@ -48,20 +49,38 @@ interface JobResult {
   warning?: MessageError;
 }
 
-export type InFlight = Map<string, Promise<JobResult>>;
-
-export function createInFlight(): InFlight {
-  return new Map();
+/**
+ * What this worker is doing right now, the only state it keeps outside storage. Losing it
+ * (the worker stopped) costs nothing: the persisted idempotency key makes a retry a replay,
+ * and a widget that finds a plan with no work behind it starts the plan again.
+ */
+export interface InFlight {
+  /** Reveal requests running, keyed per (pool, lead, type): concurrent asks join them. */
+  jobs: Map<string, Promise<JobResult>>;
+  /**
+   * Reveals that automatic discovery decided and has not started yet, keyed like `jobs`:
+   * they count against the spending guard from the moment they are decided.
+   */
+  reserved: Set<string>;
+  /** Automatic discovery plans running, per tab: the lead each is for. */
+  planning: Map<number, string>;
 }
 
-function flightKey(pool: PoolScope, slug: string, type: RevealType): string {
+export function createInFlight(): InFlight {
+  return { jobs: new Map(), reserved: new Set(), planning: new Map() };
+}
+
+export function flightKey(pool: PoolScope, slug: string, type: RevealType): string {
   return JSON.stringify([pool, slug, type]);
 }
 
-/** Reveals of each type running for `pool` now: each may spend a credit of its type. */
+/**
+ * Reveals of each type running or decided for `pool` now: each may spend a credit of its
+ * type. A reveal both decided and running counts once.
+ */
 export function inFlightCounts(inFlight: InFlight, pool: PoolScope): Record<RevealType, number> {
   const counts: Record<RevealType, number> = { b2bEmail: 0, phone: 0, directEmail: 0 };
-  for (const key of inFlight.keys()) {
+  for (const key of new Set([...inFlight.jobs.keys(), ...inFlight.reserved])) {
     const [keyPool, , type] = JSON.parse(key) as [string, string, RevealType];
     if (keyPool === pool) counts[type] += 1;
   }
@@ -74,6 +93,11 @@ export interface RevealOptions {
    * asked for even when the last known balance of their type is 0.
    */
   free?: readonly RevealType[];
+  /**
+   * The pool the caller decided for (automatic discovery): if the user signed in to another
+   * account since, nothing is revealed; that plan was made on the other pool's figures.
+   */
+  pool?: PoolScope;
 }
 
 /** Handles `reveal { slug, types }` from the widget in tab `tabId`. */
@@ -98,6 +122,15 @@ export async function reveal(
   // types has one body and one idempotency key.
   const types = sortTypes(payload.types);
   const pool = scopeOf(session);
+  if (options.pool !== undefined && options.pool !== pool) {
+    return {
+      ok: false,
+      error: {
+        code: 'signed_out',
+        message: 'You switched accounts while LeadLens was revealing: nothing was revealed.',
+      },
+    };
+  }
   const db = await ctx.db();
 
   // Cache first: types this pool already paid for cost nothing and need no request (R3).
@@ -110,7 +143,7 @@ export async function reveal(
   const jobs = new Map<RevealType, Promise<JobResult>>();
   const fresh: RevealType[] = [];
   for (const type of missing) {
-    const running = inFlight.get(flightKey(pool, slug, type));
+    const running = inFlight.jobs.get(flightKey(pool, slug, type));
     if (running) jobs.set(type, running);
     else fresh.push(type);
   }
@@ -118,14 +151,14 @@ export async function reveal(
     const job = runJob(ctx, session, pool, slug, fresh, options.free ?? []);
     for (const type of fresh) {
       const key = flightKey(pool, slug, type);
-      inFlight.set(key, job);
+      inFlight.jobs.set(key, job);
       jobs.set(type, job);
     }
     // The job never rejects (failures are views), so this chain cannot be an unhandled rejection.
     void job.then(() => {
       for (const type of fresh) {
         const key = flightKey(pool, slug, type);
-        if (inFlight.get(key) === job) inFlight.delete(key);
+        if (inFlight.jobs.get(key) === job) inFlight.jobs.delete(key);
       }
     });
   }

@@ -54,7 +54,7 @@ export async function route(
     const messageName = name as MessageName;
     const spec = protocol[messageName];
 
-    const checked = checkSender(sender, spec.from);
+    const checked = checkSender(sender, spec.from, messageName === 'profileLeft');
     if ('error' in checked) return { ok: false, error: checked.error };
 
     const payload = spec.request.safeParse(envelope.data.payload);
@@ -101,7 +101,11 @@ function sameOrigin(a: URL, b: URL): boolean {
   return a.host !== '' && a.protocol === b.protocol && a.host === b.host;
 }
 
-function checkSender(sender: MessageSender, expected: SenderKind): CheckedSender | { error: MessageError } {
+function checkSender(
+  sender: MessageSender,
+  expected: SenderKind,
+  leaving = false,
+): CheckedSender | { error: MessageError } {
   const forbidden = (message: string) => ({ error: { code: 'forbidden_sender' as const, message } });
   if (sender.id !== browser.runtime.id) return forbidden('LeadLens only answers its own pages and scripts.');
   let url: URL;
@@ -126,9 +130,17 @@ function checkSender(sender: MessageSender, expected: SenderKind): CheckedSender
   // The tab's own page: its top frame (the script runs there only), and the document the
   // user sees. A prerendered or back/forward-cached document must not replace the tab's
   // profile. Chrome says which with `documentLifecycle`; browsers without it omit it.
-  if (sender.frameId !== 0) return forbidden('Only the top frame of a LinkedIn tab may send this message.');
-  if (sender.documentLifecycle !== undefined && sender.documentLifecycle !== 'active') {
-    return forbidden('Only the page shown in a LinkedIn tab may send this message.');
+  // `profileLeft` is the exception: a page says it is leaving while it goes into the
+  // back/forward cache or is unloaded (Chrome then reports it as `cached` or
+  // `pending_deletion`, under a frame id that is no longer 0), and afterwards the tab shows
+  // no profile of its. Our script runs in top frames only, so any frame of it is a top one.
+  const lifecycle = sender.documentLifecycle;
+  const goingAway = leaving && (lifecycle === 'cached' || lifecycle === 'pending_deletion');
+  if (!goingAway) {
+    if (sender.frameId !== 0) return forbidden('Only the top frame of a LinkedIn tab may send this message.');
+    if (lifecycle !== undefined && lifecycle !== 'active') {
+      return forbidden('Only the page shown in a LinkedIn tab may send this message.');
+    }
   }
   return { kind: 'contentScript', tabId, url };
 }

@@ -4,6 +4,8 @@
  * `storage.local`, which content scripts can read; pages get it through `sessionGet`.
  */
 import type { Balances } from '../../shared/api.ts';
+import { CREDIT_TYPES } from '../../shared/credits.ts';
+import { creditTotal } from '../../shared/usage.ts';
 import type { MessageError, Reply, SessionView } from '../../shared/protocol.ts';
 import { normalizeServerUrl } from '../../shared/server-url.ts';
 import { createApiClient, type ApiClient, type ApiFailure } from './api-client.ts';
@@ -130,18 +132,32 @@ export async function refreshAccount(
   ctx: BackgroundContext,
   session: ActiveSession,
 ): Promise<{ ok: true; session: ActiveSession } | { ok: false; error: ApiFailure }> {
+  const startedAt = ctx.now();
   const account = await apiFor(ctx, session).account();
   if (!account.ok) {
     if (account.error.code === 'unauthorized') await signOutUnauthorized(ctx, session, account.error);
     return account;
   }
-  const updated = await updateSession(ctx, session, (current) => ({
-    ...current,
-    account: account.data,
-    balancesAt: ctx.now(),
-  }));
+  let identityChanged = false;
+  const updated = await updateSession(ctx, session, (current) => {
+    identityChanged =
+      JSON.stringify({ ...current.account, balances: null }) !== JSON.stringify({ ...account.data, balances: null });
+    // A reveal answered while this read was on its way: its balances may be newer than these.
+    if (current.balancesAt > startedAt)
+      return { ...current, account: { ...account.data, balances: current.account.balances } };
+    return { ...current, account: account.data, balancesAt: ctx.now() };
+  });
   if (updated) {
-    void push({ leadlensPush: 1, kind: 'sessionChanged', session: viewOf(updated) });
+    // Only the figures moved: pages update them in place; a widget reloads only when the
+    // account itself changed (plan, workspace, renewal date).
+    if (identityChanged) void push({ leadlensPush: 1, kind: 'sessionChanged', session: viewOf(updated) });
+    else
+      void push({
+        leadlensPush: 1,
+        kind: 'balancesChanged',
+        pool: scopeOf(updated),
+        balances: updated.account.balances,
+      });
     void updateBadge(ctx, updated);
   }
   return { ok: true, session: updated ?? session };
@@ -149,7 +165,9 @@ export async function refreshAccount(
 
 /**
  * Balances as the server reported them after a reveal: stored, then every page (popup,
- * widgets in all tabs) and the badge are told.
+ * widgets in all tabs) and the badge are told. Answers to concurrent reveals can arrive out
+ * of order, so within one period a type keeps the lower figure of the two (credits only go
+ * down between renewals, except add-ons, which change the total and are taken as given).
  */
 export async function recordBalances(
   ctx: BackgroundContext,
@@ -158,12 +176,25 @@ export async function recordBalances(
 ): Promise<void> {
   const updated = await updateSession(ctx, session, (current) => ({
     ...current,
-    account: { ...current.account, balances },
+    account: { ...current.account, balances: newerBalances(current.account, balances, ctx.now()) },
     balancesAt: ctx.now(),
   }));
   if (!updated) return;
-  void push({ leadlensPush: 1, kind: 'balancesChanged', pool: scopeOf(updated), balances });
+  void push({ leadlensPush: 1, kind: 'balancesChanged', pool: scopeOf(updated), balances: updated.account.balances });
   void updateBadge(ctx, updated);
+}
+
+function newerBalances(known: ActiveSession['account'], incoming: Balances, now: number): Balances {
+  // Past the renewal date the period turned: the server's figures start the new one.
+  if (now >= Date.parse(known.workspace.renewsAt)) return incoming;
+  const merged = { ...incoming };
+  for (const type of CREDIT_TYPES) {
+    const before = known.balances[type];
+    const after = incoming[type];
+    const sameTotal = creditTotal(before) === creditTotal(after);
+    if (sameTotal && before.remaining < after.remaining) merged[type] = before;
+  }
+  return merged;
 }
 
 export async function signOutUnauthorized(

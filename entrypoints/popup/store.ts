@@ -5,7 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Send } from '../../messaging/client.ts';
 import type { PoolScope, Push, Reply, SessionView } from '../../shared/protocol.ts';
-import { applySettingsPatch, type DiscoverySettings, type DiscoverySettingsPatch } from '../../shared/settings.ts';
+import { withPending, type DiscoverySettings, type DiscoverySettingsPatch } from '../../shared/settings.ts';
 
 export interface PopupDeps {
   send: Send;
@@ -46,10 +46,7 @@ export type PopupStore = StoreApi<PopupStoreState>;
 /** The settings the toggles show: the saved ones with the changes still on their way. */
 export function shownSettings(state: PopupStoreState): DiscoverySettings | null {
   if (state.savedSettings === null) return null;
-  return state.pendingChanges.reduce(
-    (settings, change) => applySettingsPatch(settings, change.patch),
-    state.savedSettings,
-  );
+  return withPending(state.savedSettings, state.pendingChanges);
 }
 
 function poolOf(session: SessionView | null): PoolScope | null {

@@ -9,7 +9,7 @@ import type { ContactValue } from '../../shared/api.ts';
 import { CREDIT_LABELS, REVEAL_TYPES, type RevealType } from '../../shared/credits.ts';
 import type { Cost } from '../../shared/discovery.ts';
 import type { ProfileSnapshot, SessionView } from '../../shared/protocol.ts';
-import { rowView, type RowView, type WidgetStore } from './store.ts';
+import { rowView, shownSettings, type RowView, type WidgetStore } from './store.ts';
 
 interface Props {
   store: WidgetStore;
@@ -96,7 +96,9 @@ function Brand() {
 /** The discovery toggles behind a button, as in the popup (which also has the guard). */
 function SettingsButton({ store }: { store: WidgetStore }) {
   const [open, setOpen] = useState(false);
-  const settings = useStore(store, (state) => state.view?.settings);
+  const settings = useStore(store, shownSettings);
+  const saving = useStore(store, (state) => state.pendingSettings.length > 0);
+  const error = useStore(store, (state) => state.settingsError);
   if (!settings) return null;
   return (
     <>
@@ -110,12 +112,18 @@ function SettingsButton({ store }: { store: WidgetStore }) {
         <span aria-hidden="true">⚙</span>
         <span class="visually-hidden">Discovery settings</span>
       </button>
-      {open && (
-        <div id="discovery-settings" class="settings-panel">
-          <DiscoveryToggles settings={settings} onChange={(patch) => void store.getState().changeSettings(patch)} />
-          <p class="muted small">Applies to the next profiles you open. The popup also has the spending guard.</p>
-        </div>
-      )}
+      {/* Always in the page (hidden when closed), so aria-controls names an element. */}
+      <div id="discovery-settings" class="settings-panel" hidden={!open}>
+        {open && (
+          <DiscoveryToggles
+            settings={settings}
+            onChange={(patch) => void store.getState().changeSettings(patch)}
+            saving={saving}
+            error={error}
+          />
+        )}
+        <p class="muted small">Applies to the next profiles you open. The popup also has the spending guard.</p>
+      </div>
     </>
   );
 }

@@ -9,7 +9,7 @@ import type { Balances } from '../../shared/api.ts';
 import type { RevealType } from '../../shared/credits.ts';
 import type { Cost } from '../../shared/discovery.ts';
 import type { LeadView, MessageError, PoolScope, Push, Reply, TypeView, WidgetState } from '../../shared/protocol.ts';
-import type { DiscoverySettingsPatch } from '../../shared/settings.ts';
+import { withPending, type DiscoverySettings, type DiscoverySettingsPatch } from '../../shared/settings.ts';
 
 export interface WidgetDeps {
   send: Send;
@@ -32,6 +32,10 @@ export interface WidgetStoreState {
   failures: Partial<Record<RevealType, MessageError>>;
   /** Something to know although the last action worked (e.g. values not saved locally). */
   warning: MessageError | null;
+  /** Settings changes on their way, oldest first: shown at once over the saved settings. */
+  pendingSettings: Array<{ id: number; patch: DiscoverySettingsPatch }>;
+  /** Why the last settings change was not saved. */
+  settingsError: string | null;
 
   load(): Promise<void>;
   reveal(type: RevealType): Promise<void>;
@@ -79,6 +83,11 @@ export function rowView(state: WidgetStoreState, type: RevealType): RowView {
   };
 }
 
+/** The settings as the user sees them: saved, with changes on their way applied. */
+export function shownSettings(state: WidgetStoreState): DiscoverySettings | null {
+  return state.view ? withPending(state.view.settings, state.pendingSettings) : null;
+}
+
 export function balancesOf(state: WidgetStoreState): Balances | null {
   const view = state.view;
   if (!view) return null;
@@ -101,6 +110,8 @@ export function createWidgetStore({ send, openOptions }: WidgetDeps): WidgetStor
   let loads = 0;
   /** Numbers the reveals, so an answer only ends the wait it started. */
   let reveals = 0;
+  /** Numbers settings changes, so each answer ends its own. */
+  let settingsChanges = 0;
 
   return createStore<WidgetStoreState>()((set, get) => {
     /**
@@ -129,6 +140,8 @@ export function createWidgetStore({ send, openOptions }: WidgetDeps): WidgetStor
       pending: {},
       failures: {},
       warning: null,
+      pendingSettings: [],
+      settingsError: null,
 
       async load() {
         const load = ++loads;
@@ -200,18 +213,14 @@ export function createWidgetStore({ send, openOptions }: WidgetDeps): WidgetStor
       },
 
       async changeSettings(patch) {
-        const before = get().view;
-        if (!before) return;
-        const optimistic = {
-          autoReveal: { ...before.settings.autoReveal, ...patch.autoReveal },
-          keepAtLeast: { ...before.settings.keepAtLeast, ...patch.keepAtLeast },
-        };
-        set({ view: { ...before, settings: optimistic }, warning: null });
+        const id = ++settingsChanges;
+        set({ pendingSettings: [...get().pendingSettings, { id, patch }], settingsError: null });
         const reply = await send('settingsChange', { patch });
-        const now = get().view;
-        if (!now) return;
-        if (reply.ok) set({ view: { ...now, settings: reply.data } });
-        else set({ view: { ...now, settings: before.settings }, warning: reply.error });
+        const pendingSettings = get().pendingSettings.filter((change) => change.id !== id);
+        const view = get().view;
+        if (reply.ok && view) set({ pendingSettings, view: { ...view, settings: reply.data } });
+        else if (reply.ok) set({ pendingSettings });
+        else set({ pendingSettings, settingsError: `Your change was not saved. ${reply.error.message}` });
       },
 
       signIn() {

@@ -22,6 +22,15 @@ const CROWD = Array.from({ length: 10 }, (_, i) => ({
   phones: [`mobile:+33 6 00 00 00 ${String(i).padStart(2, '0')}`],
 }));
 
+/** Checks for `ms` that no reveal reaches the server (a plan that should not run stays silent). */
+async function expectNoRevealFor(ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    expect(env.reveals()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function serveCrowd(): Promise<void> {
   await env.server.addPeople(CROWD);
   for (const person of CROWD) await ProfilePage.serve(env.browser, person.slug, { name: person.name });
@@ -46,8 +55,9 @@ describe('automatic discovery', () => {
     await profile.page.reload();
     await profile.waitForLead('Ada Lovelace');
     await expect.poll(() => profile.text('ada@analytical-engines.example').isVisible()).toBe(true);
-    await profile.page.waitForTimeout(500);
-    expect(env.reveals()).toEqual([]);
+    // The plan ran (its free availability read is its first step) and asked for nothing more.
+    await expect.poll(() => env.proxy.requests).toEqual([`GET /v1/leads/${PEOPLE.ada.slug}/availability`]);
+    await expectNoRevealFor(500);
     expect((await env.server.balances(env.workspace.apiKey)).b2bEmail.remaining).toBe(9);
   });
 
@@ -88,7 +98,9 @@ describe('automatic discovery', () => {
     for (const person of CROWD) {
       const profile = await ProfilePage.open(env.browser, person.slug, tab);
       await profile.waitForLead(person.name);
-      await expect.poll(() => profile.text('1 B2B email credit').isVisible()).toBe(true);
+      // "No data" (for direct email) comes from the plan: it has run for this profile.
+      await expect.poll(() => profile.text('No data').isVisible()).toBe(true);
+      await expect(profile.text('1 B2B email credit').isVisible()).resolves.toBe(true);
     }
     expect(env.reveals()).toEqual([]);
     expect(await env.server.balances(env.workspace.apiKey)).toEqual(before);
@@ -152,8 +164,22 @@ describe('automatic discovery', () => {
     await expect
       .poll(() => env.proxy.requests.filter((line) => line.includes('ada-lovelace/availability')).length)
       .toBe(1);
-    await profile.page.waitForTimeout(2_500);
-    expect(env.reveals()).toEqual([]);
+    // The slow answer arrives 1.5 s after it was asked; a plan still alive would reveal then.
+    await expectNoRevealFor(2_500);
+    expect((await env.server.balances(env.workspace.apiKey)).b2bEmail.remaining).toBe(10);
+  });
+  it('does not charge a profile left for another site before its plan ran', async () => {
+    env.proxy.setMode({ kind: 'slow', delayMs: 1_500 }, { paths: /\/v1\/leads\/ada-lovelace\/availability/ });
+    await env.browser.context.route('https://example.com/', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Elsewhere</title><p>Elsewhere</p>' }),
+    );
+    const profile = await ProfilePage.open(env.browser, PEOPLE.ada.slug);
+    await profile.waitForLead('Ada Lovelace');
+    await profile.page.goto('https://example.com/');
+    await expect
+      .poll(() => env.proxy.requests.filter((line) => line.includes('ada-lovelace/availability')).length)
+      .toBe(1);
+    await expectNoRevealFor(2_500);
     expect((await env.server.balances(env.workspace.apiKey)).b2bEmail.remaining).toBe(10);
   });
 });

@@ -48,6 +48,8 @@ interface Case {
   credits: number;
   /** The spending guard for phone. */
   keep: number;
+  /** The server is down when the profile opens. */
+  down?: boolean;
   /** What is asked of the server when the profile opens (after setup). */
   requests: string[];
   /** Phone credits spent by opening the profile. */
@@ -79,6 +81,10 @@ const CASES: Case[] = [
   { name: 'on, credits under the guard', on: true, paid: 'no', data: true, credits: 1, keep: 3, requests: [AVAILABILITY], spent: 0, auto: 'guarded', cost: 'credit', shows: 'unknown' },
   { name: 'on, one credit above the guard: revealed', on: true, paid: 'no', data: true, credits: 4, keep: 3, requests: [AVAILABILITY, REVEAL_PHONE], spent: 1, auto: 'revealed', cost: 'free', shows: 'revealed' },
   { name: 'on, 0 credits and a guard: out of credits', on: true, paid: 'no', data: true, credits: 0, keep: 3, requests: [AVAILABILITY], spent: 0, auto: 'outOfCredits', cost: 'credit', shows: 'unknown' },
+  { name: 'on, cached, 0 credits: from the cache', on: true, paid: 'cached', data: true, credits: 0, keep: 0, requests: [AVAILABILITY], spent: 0, auto: 'cached', cost: 'free', shows: 'revealed' },
+  { name: 'on, cached, under the guard: from the cache', on: true, paid: 'cached', data: true, credits: 1, keep: 3, requests: [AVAILABILITY], spent: 0, auto: 'cached', cost: 'free', shows: 'revealed' },
+  { name: 'on, server down: says so, spends nothing', on: true, paid: 'no', data: true, credits: 5, keep: 0, down: true, requests: [AVAILABILITY], spent: 0, auto: 'failed', cost: 'unknown', shows: 'unknown' },
+  { name: 'off, server down', on: false, paid: 'no', data: true, credits: 5, keep: 0, down: true, requests: [AVAILABILITY], spent: 0, auto: 'off', cost: 'unknown', shows: 'unknown' },
 ];
 
 const PHONES: Person['phone'] = ADA.phone;
@@ -120,8 +126,10 @@ describe('the discovery plan when a profile opens', () => {
     const before = server.requests.length;
     const chargesBefore = server.charges.length;
 
+    if (row.down) server.fault = 'down';
     expectOk(await bg.send('profileSeen', { profile: profile(LEAD) }, contentSender(1)));
     await bg.idle();
+    server.fault = 'normal';
 
     expect(server.requests.slice(before).map(described)).toEqual(row.requests);
     expect(server.charges.length - chargesBefore).toBe(row.spent);
@@ -233,7 +241,7 @@ describe('automatic discovery', () => {
     expect(server.reveals()).toEqual([]);
   });
 
-  it('counts reveals in flight against the guard: two profiles at once never dig into the kept credits', async () => {
+  it('never lets two profiles opened at once dig into the credits kept for clicks', async () => {
     server.addAccount('key-d', 'pool-d', balancesOf({ phone: 4 }));
     server.addPerson(LEAD, { phone: PHONES });
     server.addPerson('grace-hopper', { phone: [{ value: '+1 555 0100', phoneKind: 'mobile', verifiedAt: null }] });
@@ -246,17 +254,101 @@ describe('automatic discovery', () => {
       ),
     );
     expectOk(await bg.send('signIn', { serverUrl: SERVER, apiKey: 'key-d' }, optionsSender()));
-    server.gate = deferred().promise; // holds reveals in flight until the test ends
+    // 4 credits, 3 kept: one automatic reveal may happen, whichever profile gets it.
+    await Promise.all([
+      bg.send('profileSeen', { profile: profile(LEAD) }, contentSender(1)),
+      bg.send('profileSeen', { profile: profile('grace-hopper') }, contentSender(2)),
+    ]);
+    await bg.idle();
+    expect(server.charges).toHaveLength(1);
+    const states = await Promise.all(
+      [1, 2].map(async (tab) => expectOk(await bg.send('widgetOpened', {}, widgetSender(tab))).discovery?.auto.phone),
+    );
+    expect(states).toContainEqual({ state: 'revealed' });
+    expect(states).toContainEqual({ state: 'guarded', keep: 3, remaining: 4 });
+  });
+
+  it('never reveals a type the user turned off while the plan was waiting for the server', async () => {
+    server.addAccount('key-d', 'pool-d');
+    server.addPerson(LEAD, { b2bEmail: [{ value: 'ada@engines.example', verifiedAt: null }] });
+    const held = deferred();
+    const bg = startBackground(server, {
+      fetch: async (input, init) => {
+        if (input.endsWith('/availability')) await held.promise;
+        return server.fetch(input, init);
+      },
+    });
+    expectOk(await bg.send('signIn', { serverUrl: SERVER, apiKey: 'key-d' }, optionsSender()));
     expectOk(await bg.send('profileSeen', { profile: profile(LEAD) }, contentSender(1)));
-    // Let the first plan reach its request before the second profile opens.
-    await expect.poll(() => server.reveals().length).toBe(1);
-    expectOk(await bg.send('profileSeen', { profile: profile('grace-hopper') }, contentSender(2)));
+    expectOk(await bg.send('settingsChange', { patch: { autoReveal: { b2bEmail: false } } }, optionsSender()));
+    held.resolve();
+    await bg.idle();
+    expect(server.reveals()).toEqual([]);
+    const widget = expectOk(await bg.send('widgetOpened', {}, widgetSender(1)));
+    expect(widget.discovery?.auto.b2bEmail).toEqual({ state: 'off' });
+  });
+
+  it('never spends in an account the user switched to while the plan was waiting', async () => {
+    server.addAccount('key-d', 'pool-d');
+    server.addAccount('key-e', 'pool-e', balancesOf({ b2bEmail: 2 }));
+    server.addPerson(LEAD, { b2bEmail: [{ value: 'ada@engines.example', verifiedAt: null }] });
+    const held = deferred();
+    let holding = true;
+    const bg = startBackground(server, {
+      fetch: async (input, init) => {
+        if (holding && input.endsWith('/availability')) await held.promise;
+        return server.fetch(input, init);
+      },
+    });
+    expectOk(await bg.send('settingsChange', { patch: { keepAtLeast: { b2bEmail: 5 } } }, optionsSender()));
+    expectOk(await bg.send('signIn', { serverUrl: SERVER, apiKey: 'key-d' }, optionsSender()));
+    expectOk(await bg.send('profileSeen', { profile: profile(LEAD) }, contentSender(1)));
+    holding = false;
+    // pool-e has 2 B2B email credits, under its guard of 5: nothing may be spent there.
+    expectOk(await bg.send('signIn', { serverUrl: SERVER, apiKey: 'key-e' }, optionsSender()));
+    held.resolve();
+    await bg.idle();
+    expect(server.charges).toEqual([]);
+  });
+
+  it('runs the plan again when the worker was stopped in the middle of it', async () => {
+    server.addAccount('key-d', 'pool-d');
+    server.addPerson(LEAD, { b2bEmail: [{ value: 'ada@engines.example', verifiedAt: null }] });
+    // The first worker dies with its reveal request unsent: its fetch never returns.
+    const dead = startBackground(server, {
+      fetch: (input, init) => (init.method === 'POST' ? new Promise<Response>(() => {}) : server.fetch(input, init)),
+    });
+    expectOk(await dead.send('signIn', { serverUrl: SERVER, apiKey: 'key-d' }, optionsSender()));
+    expectOk(await dead.send('profileSeen', { profile: profile(LEAD) }, contentSender(1)));
     await expect
-      .poll(async () => expectOk(await bg.send('widgetOpened', {}, widgetSender(2))).discovery)
-      .not.toBeNull();
-    const second = expectOk(await bg.send('widgetOpened', {}, widgetSender(2)));
-    expect(second.discovery?.auto.phone).toEqual({ state: 'guarded', keep: 3, remaining: 4 });
-    expect(server.reveals()).toHaveLength(1);
+      .poll(async () => expectOk(await dead.send('widgetOpened', {}, widgetSender(1))).discovery?.auto.b2bEmail)
+      .toEqual({ state: 'revealing' });
+
+    // A new worker: the widget (re)opens and finds a plan nobody is running.
+    const restarted = startBackground(server);
+    const opened = expectOk(await restarted.send('widgetOpened', {}, widgetSender(1)));
+    expect(opened.discovery?.auto.b2bEmail).toEqual({ state: 'revealing' });
+    await restarted.idle();
+    const after = expectOk(await restarted.send('widgetOpened', {}, widgetSender(1)));
+    expect(after.lead?.b2bEmail).toMatchObject({ status: 'revealed' });
+    expect(after.discovery?.auto.b2bEmail).toEqual({ state: 'revealed' });
+    expect(server.charges).toHaveLength(1);
+  });
+
+  it('runs the plan when a signed-in widget opens on a profile that has none (signed in on the page)', async () => {
+    server.addAccount('key-d', 'pool-d');
+    server.addPerson(LEAD, { b2bEmail: [{ value: 'ada@engines.example', verifiedAt: null }] });
+    const bg = startBackground(server);
+    expectOk(await bg.send('profileSeen', { profile: profile(LEAD) }, contentSender(1)));
+    expectOk(await bg.send('signIn', { serverUrl: SERVER, apiKey: 'key-d' }, optionsSender()));
+    expectOk(await bg.send('widgetOpened', {}, widgetSender(1)));
+    await bg.idle();
+    expect(server.charges).toEqual([{ pool: 'pool-d', lead: LEAD, type: 'b2bEmail' }]);
+    // Opened again: the plan ran; no second one.
+    const before = server.requests.length;
+    expectOk(await bg.send('widgetOpened', {}, widgetSender(1)));
+    await bg.idle();
+    expect(server.requests.length).toBe(before);
   });
 
   it('after a failed availability read, says automatic reveal did not run and spends nothing', async () => {

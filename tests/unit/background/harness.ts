@@ -170,10 +170,6 @@ export class FakeServer {
     return this.requests.filter((request) => request.path === '/v1/reveals');
   }
 
-  availabilityReads(): RecordedRequest[] {
-    return this.requests.filter((request) => request.path.endsWith('/availability'));
-  }
-
   /** Marks a (lead, type) as paid by the pool, as another member or device would have. */
   markPaid(poolId: string, lead: string, type: RevealType): void {
     this.pools.get(poolId)?.paid.add(`${lead}|${type}`);

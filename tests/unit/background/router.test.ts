@@ -170,8 +170,26 @@ describe('senders', () => {
       const hidden = { ...contentSender(1, 'https://www.linkedin.com/in/grace-hopper/'), documentLifecycle };
       const reply = await bg.send('profileSeen', { profile: profile('grace-hopper') }, hidden);
       expectRefused(reply, 'forbidden_sender');
-      expectRefused(await bg.send('profileLeft', {}, hidden), 'forbidden_sender');
       expect(await fakeBrowser.storage.session.get('tabProfile:1')).toEqual({ 'tabProfile:1': shown });
+    },
+  );
+
+  it('refuses profileLeft from a prerendered document (it is not the page being left)', async () => {
+    const shown = profile();
+    expect(await bg.send('profileSeen', { profile: shown }, contentSender(1))).toMatchObject({ ok: true });
+    const prerendered = { ...contentSender(1), documentLifecycle: 'prerender' as const };
+    expectRefused(await bg.send('profileLeft', {}, prerendered), 'forbidden_sender');
+    expect(await fakeBrowser.storage.session.get('tabProfile:1')).toEqual({ 'tabProfile:1': shown });
+  });
+
+  it.each(['cached', 'pending_deletion'] as const)(
+    'takes profileLeft from a page going away (%s, under a new frame id): the tab shows no profile of its',
+    async (documentLifecycle) => {
+      expect(await bg.send('profileSeen', { profile: profile() }, contentSender(1))).toMatchObject({ ok: true });
+      // What Chrome reported in e2e for a page unloaded by a navigation to another site.
+      const leaving = { ...contentSender(1), documentLifecycle, frameId: 5 };
+      expect(await bg.send('profileLeft', {}, leaving)).toEqual({ ok: true, data: null });
+      expect(await fakeBrowser.storage.session.get('tabProfile:1')).toEqual({ 'tabProfile:1': undefined });
     },
   );
 

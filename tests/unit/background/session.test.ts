@@ -5,8 +5,10 @@ import {
   SERVER,
   capturePushes,
   contentSender,
+  deferred,
   expectOk,
   optionsSender,
+  profile,
   resetIndexedDB,
   signedInOnProfile,
   startBackground,
@@ -158,6 +160,42 @@ describe('accountRefresh', () => {
     server.setBalance('pool-a', 'phone', 42);
     const view = expectOk(await bg.send('accountRefresh', {}, optionsSender()));
     expect(view.signedIn && view.account.balances.phone.remaining).toBe(42);
+  });
+});
+
+describe('balances kept by the background', () => {
+  it('answers of two reveals arriving out of order leave the newer, lower figure', async () => {
+    server.addPerson('grace-hopper', { phone: [{ value: '+1 555 0100', phoneKind: 'mobile', verifiedAt: null }] });
+    const first = deferred();
+    let posts = 0;
+    const bg = startBackground(server, {
+      fetch: async (input, init) => {
+        const response = await server.fetch(input, init);
+        // The first reveal's answer is held until the second one's arrived.
+        if (init.method === 'POST' && ++posts === 1) await first.promise;
+        return response;
+      },
+    });
+    await signedInOnProfile(bg);
+    expectOk(await bg.send('profileSeen', { profile: { ...profile('grace-hopper') } }, contentSender(2)));
+    const ada = bg.send('reveal', { slug: 'ada-lovelace', types: ['phone'] }, widgetSender(1));
+    await expect.poll(() => posts).toBe(1);
+    expectOk(await bg.send('reveal', { slug: 'grace-hopper', types: ['phone'] }, widgetSender(2)));
+    first.resolve();
+    expectOk(await ada);
+    const view = expectOk(await bg.send('sessionGet', {}, optionsSender()));
+    // 5 phone credits, 2 spent: the answer that said 4 (sent first, read last) does not win.
+    expect(view.signedIn && view.account.balances.phone.remaining).toBe(3);
+  });
+
+  it('a refresh that only moves the figures updates pages in place (no widget reload)', async () => {
+    const bg = startBackground(server);
+    await signedInOnProfile(bg);
+    const pushes = capturePushes();
+    server.setBalance('pool-a', 'phone', 42);
+    expectOk(await bg.send('accountRefresh', {}, optionsSender()));
+    await expect.poll(() => pushes.map((push) => push.kind)).toContain('balancesChanged');
+    expect(pushes.map((push) => push.kind)).not.toContain('sessionChanged');
   });
 });
 

@@ -73,10 +73,21 @@ describe('discovery settings', () => {
     expect(expectOk(await bg.send('popupOpened', {}, optionsSender())).settings).toEqual(DEFAULT_DISCOVERY_SETTINGS);
   });
 
-  it('damaged in storage are read as the defaults, not as an error', async () => {
-    await fakeBrowser.storage.local.set({ discoverySettings: { autoReveal: 'all', keepAtLeast: null } });
+  it('damaged in storage keep what is valid; a damaged toggle reads as off, never as the default on', async () => {
+    await fakeBrowser.storage.local.set({
+      discoverySettings: { autoReveal: { b2bEmail: 'yes', phone: true }, keepAtLeast: { phone: 4, directEmail: -2 } },
+    });
     const bg = startBackground(server);
-    expect(expectOk(await bg.send('popupOpened', {}, optionsSender())).settings).toEqual(DEFAULT_DISCOVERY_SETTINGS);
+    expect(expectOk(await bg.send('popupOpened', {}, optionsSender())).settings).toEqual({
+      autoReveal: { b2bEmail: false, phone: true, directEmail: false },
+      keepAtLeast: { b2bEmail: 0, phone: 4, directEmail: 0 },
+    });
+    await fakeBrowser.storage.local.set({ discoverySettings: 'garbage' });
+    expect(expectOk(await bg.send('popupOpened', {}, optionsSender())).settings.autoReveal).toEqual({
+      b2bEmail: false,
+      phone: false,
+      directEmail: false,
+    });
   });
 
   it('redraw the badge: it shows only for a type the user auto-reveals at 90% used', async () => {
