@@ -50,7 +50,11 @@ export default defineConfig({
     return {
       name: 'LeadLens',
       description: "Reveal a lead's professional email and phone numbers on profile pages. Each credit is spent once.",
-      ...(firefox ? { browser_specific_settings: FIREFOX_SETTINGS } : { key: MANIFEST_KEY }),
+      // Chrome 102: storage.session (each tab's lead) and promise-returning runtime calls,
+      // which the content script uses without the polyfill.
+      ...(firefox
+        ? { browser_specific_settings: FIREFOX_SETTINGS }
+        : { key: MANIFEST_KEY, minimum_chrome_version: '102' }),
       permissions: ['storage'],
       // Self-hosted and development servers need no prompt; any HTTPS server is asked for at sign-in.
       host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
@@ -66,6 +70,17 @@ export default defineConfig({
         },
       ],
     };
+  },
+  hooks: {
+    // The content script takes WXT's plain `browser` (Firefox's `browser`, Chrome's `chrome`),
+    // not the polyfill: it calls only runtime.sendMessage, id and getURL, which are
+    // promise-based in Chrome's MV3 and in Firefox alike, and the polyfill was a third of its
+    // 8 KB budget. Every other context keeps the polyfill.
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (!entrypoints.every((entrypoint) => entrypoint.type === 'content-script')) return;
+      const alias = config.resolve?.alias;
+      if (alias && !Array.isArray(alias)) delete (alias as Record<string, string>)['wxt/browser'];
+    },
   },
   vite: () => ({
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
