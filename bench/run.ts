@@ -6,17 +6,19 @@ import { spawnSync } from 'node:child_process';
 import { measureBundles, printBundles } from './bundles.ts';
 import { benchExtension } from './extension.ts';
 import { benchPopup } from './popup.ts';
+import { benchProfiles } from './profiles.ts';
 import { benchServer } from './server.ts';
 
 const only = process.argv.slice(2);
 const wants = (name: string) => only.length === 0 || only.includes(name);
 
 console.log(`# LeadLens benchmarks (${new Date().toISOString()}, Node ${process.version})`);
-if (wants('bundles') || wants('extension') || wants('popup')) {
+if (wants('bundles') || wants('extension') || wants('popup') || wants('profiles')) {
   const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (build.status !== 0) throw new Error('npm run build failed');
 }
 if (wants('bundles')) printBundles(measureBundles());
 if (wants('extension')) await benchExtension();
 if (wants('popup')) await benchPopup();
+if (wants('profiles')) await benchProfiles();
 if (wants('server')) await benchServer();

@@ -27,3 +27,13 @@ export const PEOPLE = {
 
 /** People in the database; `nobody` is absent on purpose (R4). */
 export const IMPORTED: TestPerson[] = [PEOPLE.ada, PEOPLE.alan, PEOPLE.grace, PEOPLE.katherine];
+
+/**
+ * A lead whose address LinkedIn writes in two ways (`/in/J%C3%A9r%C3%B4me-Dupont/` and
+ * `/in/jérôme-dupont/…`): one slug, so one charge. Imported by the test that needs him.
+ */
+export const JEROME = {
+  slug: 'jérôme-dupont',
+  name: 'Jérôme Dupont',
+  phones: ['mobile:+33 6 12 34 56 78'],
+} satisfies TestPerson;

@@ -24,3 +24,17 @@ export function profilePageHtml(profile: PageProfile): string {
 <span class="text-body-small inline t-black--light break-words">${escapeHtml(location)}</span>
 </div></section></main></body></html>`;
 }
+
+/**
+ * A profile sub-page (`/in/<slug>/details/experience/`) as LinkedIn serves it: a list of jobs
+ * under the section's own heading and no top card, so only the title names the lead.
+ */
+export function detailsPageHtml(name: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(name)} | LinkedIn</title>
+<meta property="og:title" content="${escapeHtml(name)} | LinkedIn"></head>
+<body><main class="scaffold-layout__main"><section class="artdeco-card">
+<h2 class="pvs-header__title">Experience</h2>
+<ul class="pvs-list"><li><span>Engineer</span> <span>Example Corp · Full-time</span></li></ul>
+</section></main></body></html>`;
+}

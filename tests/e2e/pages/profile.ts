@@ -1,8 +1,23 @@
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CDPSession, FrameLocator, Locator, Page } from 'playwright-core';
 import type { RevealType } from '../../../shared/credits.ts';
+import type { ProfileFixture } from '../../fixtures/profiles/expected.ts';
 import type { ExtensionBrowser } from '../../support/extension.ts';
 import { serveLinkedInPage } from '../../support/extension.ts';
 import { profilePageHtml, type PageProfile } from '../../support/profile-page.ts';
+
+const FIXTURES = resolve(import.meta.dirname, '../../fixtures/profiles');
+
+/** The widget frame the content script mounts (mount.ts marks it). */
+const MOUNTED_WIDGET = 'iframe[data-leadlens-widget][src*="widget.html"]';
+
+/** Matches exactly `url` as the browser requests it (the fragment is never sent). */
+export function exactUrl(url: string): RegExp {
+  const parsed = new URL(url);
+  const requested = `${parsed.origin}${parsed.pathname}${parsed.search}`;
+  return new RegExp(`^${requested.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
 
 export const REVEAL_BUTTON: Record<RevealType, string> = {
   b2bEmail: 'Reveal B2B email',
@@ -29,6 +44,22 @@ export class ProfilePage {
       new RegExp(`^https://www\\.linkedin\\.com/in/${slug}/?(\\?.*)?$`),
       profilePageHtml(profile),
     );
+  }
+
+  /** Serves a saved fixture page (tests/fixtures/profiles) at the address it is read at. */
+  static async serveFixture(browser: ExtensionBrowser, fixture: ProfileFixture): Promise<void> {
+    await serveLinkedInPage(
+      browser.context,
+      exactUrl(fixture.url),
+      readFileSync(resolve(FIXTURES, fixture.file), 'utf8'),
+    );
+  }
+
+  /** Opens `url` (already served) in a new tab. */
+  static async openUrl(browser: ExtensionBrowser, url: string): Promise<ProfilePage> {
+    const tab = await browser.context.newPage();
+    await tab.goto(url);
+    return new ProfilePage(tab);
   }
 
   static async open(browser: ExtensionBrowser, slug: string, page?: Page): Promise<ProfilePage> {
@@ -68,6 +99,26 @@ export class ProfilePage {
     );
   }
 
+  /**
+   * Moves to `path` the way LinkedIn does between a profile and its sub-pages:
+   * `history.pushState`, then the page's main content and title replaced by those of `html`
+   * after `renderDelayMs` (no page load; the rest of the body, the widget too, stays).
+   */
+  async showInPage(path: string, html: string, renderDelayMs = 100): Promise<void> {
+    await this.page.evaluate(
+      ({ path, html, renderDelayMs }) => {
+        history.pushState({}, '', path);
+        setTimeout(() => {
+          const next = new DOMParser().parseFromString(html, 'text/html');
+          const main = next.querySelector('main');
+          if (main) document.querySelector('main')?.replaceWith(document.importNode(main, true));
+          document.title = next.title;
+        }, renderDelayMs);
+      },
+      { path, html, renderDelayMs },
+    );
+  }
+
   revealButton(type: RevealType): Locator {
     return this.widget.getByRole('button', { name: REVEAL_BUTTON[type], exact: true });
   }
@@ -78,5 +129,82 @@ export class ProfilePage {
 
   text(text: string | RegExp): Locator {
     return this.widget.getByText(text).first();
+  }
+
+  /**
+   * The frame the content script mounted, known by the mark it puts on it
+   * (entrypoints/profile.content/mount.ts): a hostile page may add frames of the same address.
+   */
+  mountedWidget(): FrameLocator {
+    return this.page.frameLocator(MOUNTED_WIDGET);
+  }
+
+  /** The lead's name as the widget heads it (the slug when the page's name was unreadable). */
+  leadName(): Locator {
+    return this.mountedWidget().getByRole('heading', { level: 1 });
+  }
+
+  /** The block about the lead: name, headline, company, location, what could not be read. */
+  leadCard(): Locator {
+    return this.leadName().locator('xpath=..');
+  }
+
+  /** How many widgets the content script mounted on the page. */
+  widgetCount(): Promise<number> {
+    return this.page.locator(MOUNTED_WIDGET).count();
+  }
+}
+
+/**
+ * A tab that knows whether the LeadLens content script ran in its document: the script runs
+ * in an isolated world named after the extension, which CDP reports as it is created.
+ */
+export class WatchedTab {
+  private readonly worlds: number[] = [];
+
+  private constructor(
+    readonly page: Page,
+    private readonly cdp: CDPSession,
+  ) {
+    cdp.on(
+      'Runtime.executionContextCreated',
+      (event: { context: { id: number; name: string; auxData?: { type?: string } } }) => {
+        if (event.context.auxData?.type === 'isolated' && event.context.name === 'LeadLens') {
+          this.worlds.push(event.context.id);
+        }
+      },
+    );
+  }
+
+  /** Opens `url` (already served) and waits for its load event and the first idle moment after it. */
+  static async open(browser: ExtensionBrowser, url: string): Promise<WatchedTab> {
+    const page = await browser.context.newPage();
+    const cdp = await browser.context.newCDPSession(page);
+    const tab = new WatchedTab(page, cdp);
+    await cdp.send('Runtime.enable');
+    await page.goto(url);
+    // Chrome injects scripts that run at document_idle by the load event at the latest.
+    await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => resolve())));
+    return tab;
+  }
+
+  /** Whether the content script was injected into this document. */
+  injected(): boolean {
+    return this.worlds.length > 0;
+  }
+
+  /**
+   * Resolves once the content script has run its start in this document: a script is
+   * evaluated in one task as its world is created, so an evaluation queued in that world
+   * after the creation runs after it. Its start decides synchronously off profiles.
+   */
+  async contentScriptRan(): Promise<void> {
+    const contextId = this.worlds.at(-1);
+    if (contextId === undefined) throw new Error('The LeadLens content script was not injected');
+    await this.cdp.send('Runtime.evaluate', { contextId, expression: '0' });
+  }
+
+  widgetCount(): Promise<number> {
+    return ProfilePage.on(this.page).widgetCount();
   }
 }
