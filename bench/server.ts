@@ -4,7 +4,10 @@
  * API-key lookup, idempotency record, reveal transaction; exactly what the route runs, minus
  * HTTP and the body's JSON and zod parsing) and `SELECT 1` through the same driver. Every
  * reveal is a new (pool, lead, type): a claim and a debit on one pool's balance row, the hot
- * spot; one more row spreads the same load over 16 pools (a pool each per workspace). "bare
+ * spot; one more row spreads the same load over 16 pools (a pool each per workspace), and two
+ * more put 20 members of one workspace on its shared pool at the highest concurrency, without
+ * and with a monthly limit on each (R11: every reveal then also counts against the member's
+ * limit, a row per member), against the single user's row measured in the same run. "bare
  * HTTP" is the load generator against a Node server that answers at once: the ceiling of the
  * HTTP column on this machine, to show the client is not the bottleneck. Loopback only; a few
  * seconds per cell. The load averages (as `uptime` prints them) say how busy the machine was.
@@ -19,7 +22,9 @@ import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { IDEMPOTENCY_HEADER } from '../shared/api.ts';
-import { createWorkspace } from '../server/accounts.ts';
+import { addMember, createWorkspace } from '../server/accounts.ts';
+import { findCaller } from '../server/auth.ts';
+import { setLimits } from '../server/members.ts';
 import { importPeople } from '../server/people.ts';
 import { revealRequest } from '../server/reveal-request.ts';
 import { startServer, type RunningServer } from '../server/serve.ts';
@@ -32,12 +37,27 @@ const WARMUP_MS = 300;
 const LEADS = 12_000;
 /** The spread-out row: this many pools, at the highest concurrency. */
 const POOLS = 16;
+/** The team rows: this many members sharing one pool, at the highest concurrency. */
+const MEMBERS = 20;
+
+/** Who reveals: `pools` workspaces, each with `members` callers (limited or not). */
+interface Shape {
+  pools: number;
+  members: number;
+  limited: boolean;
+}
+
+const ONE_USER: Shape = { pools: 1, members: 1, limited: false };
 
 interface Cell {
   backend: string;
   mode: 'http' | 'in-process' | 'SELECT 1' | 'bare HTTP';
   concurrency: number;
   pools: number;
+  /** Members revealing on each pool (their keys taken in turn). */
+  members: number;
+  /** Whether each member has a monthly limit (R11) on the type revealed. */
+  limited: boolean;
   perSecond: number;
   p50: number;
   p99: number;
@@ -184,6 +204,8 @@ async function bareHttp(): Promise<Cell[]> {
         mode: 'bare HTTP',
         concurrency,
         pools: 1,
+        members: 1,
+        limited: false,
         ...(await httpLoad({ ...options, ms: CELL_MS })),
       });
     }
@@ -204,17 +226,39 @@ async function benchBackend(backend: string, server: RunningServer): Promise<Cel
       b2bEmail: [{ value: `lead${i}@bench.example` }],
     })),
   );
-  /** API keys of `pools` new workspaces, one pool each, with credit enough for the whole run. */
-  const freshCallers = async (pools: number) => {
+  /**
+   * API keys of `pools` new workspaces, one pool each, with credit enough for the whole run:
+   * the admin's key, or with `members` > 1 the keys of that many members of each workspace,
+   * each limited (when `limited`) to more than the run can spend, so the limit is checked on
+   * every reveal and never refuses.
+   */
+  const freshCallers = async ({ pools, members, limited }: Shape) => {
     const keys: string[] = [];
     for (let i = 0; i < pools; i++) {
       const ws = await createWorkspace(db, {
         name: 'Bench',
         plan: 'business',
-        seats: 5,
+        seats: members + 1,
         credits: { b2bEmail: 10_000_000 },
       });
-      keys.push(ws.admin.apiKey);
+      if (members === 1) {
+        keys.push(ws.admin.apiKey);
+        continue;
+      }
+      const admin = await findCaller(db, ws.admin.apiKey);
+      if (!admin) throw new Error('the bench admin has no account');
+      for (let m = 0; m < members; m++) {
+        const member = await addMember(db, {
+          workspaceId: ws.workspaceId,
+          email: `m${m}-${ws.workspaceId}@bench.test`,
+        });
+        if (limited) {
+          await db.transaction((tx) =>
+            setLimits(tx, admin, { userId: member.userId, limits: { b2bEmail: 1_000_000 }, now: new Date() }),
+          );
+        }
+        keys.push(member.apiKey);
+      }
     }
     return keys;
   };
@@ -232,24 +276,29 @@ async function benchBackend(backend: string, server: RunningServer): Promise<Cel
   };
 
   const cells: Cell[] = [];
-  const runs = [
-    ...CONCURRENCY.map((concurrency) => ({ concurrency, pools: 1 })),
-    { concurrency: CONCURRENCY[CONCURRENCY.length - 1] ?? 64, pools: POOLS },
+  const top = CONCURRENCY[CONCURRENCY.length - 1] ?? 64;
+  const runs: Array<Shape & { concurrency: number }> = [
+    ...CONCURRENCY.map((concurrency) => ({ concurrency, pools: 1, members: 1, limited: false })),
+    { concurrency: top, pools: POOLS, members: 1, limited: false },
+    { concurrency: top, pools: 1, members: MEMBERS, limited: false },
+    { concurrency: top, pools: 1, members: MEMBERS, limited: true },
   ];
-  for (const { concurrency, pools } of runs) {
-    if (pools === 1) {
+  for (const run of runs) {
+    const { concurrency } = run;
+    const shape = { pools: run.pools, members: run.members, limited: run.limited };
+    if (run.pools === 1 && run.members === 1) {
       const select = await measure(concurrency, CELL_MS, async () => {
         await db.query('SELECT 1');
       });
-      cells.push({ backend, mode: 'SELECT 1', concurrency, pools, ...select });
+      cells.push({ backend, mode: 'SELECT 1', concurrency, ...shape, ...select });
     }
-    await measure(concurrency, WARMUP_MS, inProcess(await freshCallers(pools)));
-    const inProcessResult = await measure(concurrency, CELL_MS, inProcess(await freshCallers(pools)));
-    cells.push({ backend, mode: 'in-process', concurrency, pools, ...inProcessResult });
+    await measure(concurrency, WARMUP_MS, inProcess(await freshCallers(shape)));
+    const inProcessResult = await measure(concurrency, CELL_MS, inProcess(await freshCallers(shape)));
+    cells.push({ backend, mode: 'in-process', concurrency, ...shape, ...inProcessResult });
     const load = { url: server.url, concurrency, leads: LEADS };
-    await httpLoad({ ...load, apiKeys: await freshCallers(pools), ms: WARMUP_MS });
-    const httpResult = await httpLoad({ ...load, apiKeys: await freshCallers(pools), ms: CELL_MS });
-    cells.push({ backend, mode: 'http', concurrency, pools, ...httpResult });
+    await httpLoad({ ...load, apiKeys: await freshCallers(shape), ms: WARMUP_MS });
+    const httpResult = await httpLoad({ ...load, apiKeys: await freshCallers(shape), ms: CELL_MS });
+    cells.push({ backend, mode: 'http', concurrency, ...shape, ...httpResult });
     for (const cell of [inProcessResult, httpResult]) {
       if (cell.count > LEADS) console.warn(`${backend} c=${concurrency}: leads reused (already paid, cheaper)`);
     }
@@ -264,13 +313,22 @@ function loads(): string {
 }
 
 function printTable(cells: Cell[]): void {
-  const find = (backend: string, mode: Cell['mode'], concurrency: number, pools = 1) =>
-    cells.find((c) => c.backend === backend && c.mode === mode && c.concurrency === concurrency && c.pools === pools);
+  const find = (backend: string, mode: Cell['mode'], concurrency: number, shape: Shape = ONE_USER) =>
+    cells.find(
+      (c) =>
+        c.backend === backend &&
+        c.mode === mode &&
+        c.concurrency === concurrency &&
+        c.pools === shape.pools &&
+        c.members === shape.members &&
+        c.limited === shape.limited,
+    );
   const rows: string[][] = [
     [
       'backend',
       'conc',
       'pools',
+      'members',
       'HTTP rev/s',
       'p50 ms',
       'p99 ms',
@@ -283,20 +341,29 @@ function printTable(cells: Cell[]): void {
       'in-proc',
       'HTTP/in-proc',
       'in-proc/SELECT1',
+      'HTTP vs 1 user',
+      'in-proc vs 1 user',
     ],
   ];
   for (const backend of [...new Set(cells.map((c) => c.backend))]) {
     const keys = cells.filter((c) => c.backend === backend && c.mode === 'http');
-    for (const { concurrency, pools } of keys) {
-      const http = find(backend, 'http', concurrency, pools);
-      const inProc = find(backend, 'in-process', concurrency, pools);
+    for (const key of keys) {
+      const { concurrency } = key;
+      const http = find(backend, 'http', concurrency, key);
+      const inProc = find(backend, 'in-process', concurrency, key);
       const select = find(backend, 'SELECT 1', concurrency);
       const bare = find('any', 'bare HTTP', concurrency);
+      // The baseline of a team row: one user on one pool at the same concurrency, same run.
+      const oneHttp = find(backend, 'http', concurrency);
+      const oneInProc = find(backend, 'in-process', concurrency);
       if (!http || !inProc || !select) continue;
+      const versus = (cell: Cell, one: Cell | undefined) =>
+        key.members > 1 && one ? (cell.perSecond / one.perSecond).toFixed(2) + 'x' : '-';
       rows.push([
         backend,
         String(concurrency),
-        String(pools),
+        String(key.pools),
+        `${key.members}${key.limited ? ' lim' : ''}`,
         http.perSecond.toFixed(0),
         http.p50.toFixed(2),
         http.p99.toFixed(2),
@@ -309,6 +376,8 @@ function printTable(cells: Cell[]): void {
         inProc.cpuUs.toFixed(0),
         (http.perSecond / inProc.perSecond).toFixed(2) + 'x',
         (inProc.perSecond / select.perSecond).toFixed(3) + 'x',
+        versus(http, oneHttp),
+        versus(inProc, oneInProc),
       ]);
     }
   }

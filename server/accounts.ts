@@ -2,12 +2,19 @@
  * Workspaces, members and pools (R8): a free workspace gives each user a personal pool, a
  * paid one has one shared pool; seats cap the members. Every grant of credits is a ledger
  * entry, so a pool's ledger always sums to its balance.
+ *
+ * An email names at most one active user (003_teams.sql). A removed user keeps their row, so
+ * their ledger entries stay theirs, and their address is free again: adding it creates a new
+ * user with a new key. On the free plan, an address removed from the same workspace gets its
+ * old personal pool back: the leads it paid stay paid (R3), and removing and re-adding a
+ * member is no way to a fresh allotment.
  */
 import { randomUUID } from 'node:crypto';
 import type { Account } from '../shared/api.ts';
 import { CREDIT_TYPES, poolKindOf, type CreditType, type Plan } from '../shared/credits.ts';
 import { generateApiKey, hashApiKey, type Caller } from './auth.ts';
 import { readBalances } from './balances.ts';
+import { readLimits } from './members.ts';
 import { pgErrorCode, PG_ERRORS, type Database, type Queryable } from './db/database.ts';
 import { ApiError } from './errors.ts';
 import { addMonths } from './renewal.ts';
@@ -30,7 +37,7 @@ function newId(prefix: string): string {
   return `${prefix}_${randomUUID().replaceAll('-', '')}`;
 }
 
-async function createPool(
+export async function createPool(
   tx: Queryable,
   input: { workspaceId: string; kind: 'personal' | 'shared'; now: Date },
 ): Promise<string> {
@@ -67,7 +74,12 @@ async function insertUser(
     );
   } catch (error) {
     if (pgErrorCode(error) === PG_ERRORS.uniqueViolation) {
-      throw new ApiError(400, 'bad_request', `A user with the email ${input.email} already exists.`, 'email');
+      throw new ApiError(
+        409,
+        'conflict',
+        `${input.email} is already an active user (remove them there first, or use another address).`,
+        'email',
+      );
     }
     throw error;
   }
@@ -122,57 +134,80 @@ export async function createWorkspaceIn(tx: Queryable, input: CreateWorkspaceInp
 /** Adds a member, refusing with `seats_full` when every seat is taken (R8). */
 export async function addMember(
   db: Database,
-  input: { workspaceId: string; email: string; now?: Date },
+  input: { workspaceId: string; email: string; role?: 'admin' | 'member'; now?: Date },
+): Promise<{ userId: string; apiKey: string }> {
+  return db.transaction((tx) => addMemberIn(tx, input));
+}
+
+/** addMember inside the caller's transaction `tx`. */
+export async function addMemberIn(
+  tx: Queryable,
+  input: { workspaceId: string; email: string; role?: 'admin' | 'member'; now?: Date },
 ): Promise<{ userId: string; apiKey: string }> {
   const now = input.now ?? new Date();
   const email = validEmail(input.email);
-  return db.transaction(async (tx) => {
-    // The row lock makes concurrent additions count seats one at a time.
-    const { rows } = await tx.query<{ plan: Plan; seats: number }>(
-      'SELECT plan, seats FROM workspaces WHERE id = $1 FOR UPDATE',
-      [input.workspaceId],
+  // The row lock makes concurrent additions count seats one at a time.
+  const { rows } = await tx.query<{ plan: Plan; seats: number }>(
+    'SELECT plan, seats FROM workspaces WHERE id = $1 FOR UPDATE',
+    [input.workspaceId],
+  );
+  const workspace = rows[0];
+  if (!workspace) throw new ApiError(404, 'not_found', `No workspace ${input.workspaceId}.`, 'workspace');
+  const members = await tx.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM users WHERE workspace_id = $1 AND removed_at IS NULL',
+    [input.workspaceId],
+  );
+  const taken = members.rows[0]?.n ?? 0;
+  if (taken >= workspace.seats) {
+    throw new ApiError(
+      409,
+      'seats_full',
+      `All ${workspace.seats} seats of this workspace are taken; add seats or remove a member first.`,
     );
-    const workspace = rows[0];
-    if (!workspace) throw new ApiError(404, 'not_found', `No workspace ${input.workspaceId}.`, 'workspace');
-    const members = await tx.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM users WHERE workspace_id = $1 AND removed_at IS NULL',
-      [input.workspaceId],
+  }
+  let poolId: string;
+  if (poolKindOf(workspace.plan) === 'personal') {
+    const before = await tx.query<{ pool_id: string }>(
+      `SELECT u.pool_id FROM users u JOIN pools p ON p.id = u.pool_id
+        WHERE u.workspace_id = $1 AND u.email = $2 AND u.removed_at IS NOT NULL
+          AND p.kind = 'personal' AND p.closed_at IS NULL
+        ORDER BY u.removed_at DESC LIMIT 1`,
+      [input.workspaceId, email],
     );
-    const taken = members.rows[0]?.n ?? 0;
-    if (taken >= workspace.seats) {
-      throw new ApiError(
-        409,
-        'seats_full',
-        `All ${workspace.seats} seats of this workspace are taken; add seats or remove a member first.`,
-      );
-    }
-    let poolId: string;
-    if (poolKindOf(workspace.plan) === 'personal') {
-      poolId = await createPool(tx, { workspaceId: input.workspaceId, kind: 'personal', now });
-    } else {
-      const shared = await tx.query<{ id: string }>(
-        "SELECT id FROM pools WHERE workspace_id = $1 AND kind = 'shared'",
-        [input.workspaceId],
-      );
-      const id = shared.rows[0]?.id;
-      if (!id) throw new Error(`workspace ${input.workspaceId} has no shared pool`);
-      poolId = id;
-    }
-    return insertUser(tx, { workspaceId: input.workspaceId, poolId, email, role: 'member', now });
-  });
+    poolId =
+      before.rows[0]?.pool_id ?? (await createPool(tx, { workspaceId: input.workspaceId, kind: 'personal', now }));
+  } else {
+    const shared = await tx.query<{ id: string }>("SELECT id FROM pools WHERE workspace_id = $1 AND kind = 'shared'", [
+      input.workspaceId,
+    ]);
+    const id = shared.rows[0]?.id;
+    if (!id) throw new Error(`workspace ${input.workspaceId} has no shared pool`);
+    poolId = id;
+  }
+  return insertUser(tx, { workspaceId: input.workspaceId, poolId, email, role: input.role ?? 'member', now });
 }
 
-/** Removes a member: their API key stops working at once; their ledger entries stay. */
-export async function removeMember(db: Queryable, input: { userId: string; now?: Date }): Promise<void> {
-  const result = await db.query('UPDATE users SET removed_at = $2 WHERE id = $1 AND removed_at IS NULL', [
-    input.userId,
-    input.now ?? new Date(),
-  ]);
+/**
+ * Removes a member: their API key stops working at once (every request looks its key up
+ * among active users); their ledger entries, claims and limits stay, attributed to them.
+ * With `workspaceId`, only a member of that workspace.
+ */
+export async function removeMember(
+  db: Queryable,
+  input: { userId: string; workspaceId?: string; now?: Date },
+): Promise<{ removedAt: Date }> {
+  const removedAt = input.now ?? new Date();
+  const result = await db.query(
+    `UPDATE users SET removed_at = $2
+      WHERE id = $1 AND removed_at IS NULL AND ($3::text IS NULL OR workspace_id = $3)`,
+    [input.userId, removedAt, input.workspaceId ?? null],
+  );
   if (result.rowCount === 0) throw new ApiError(404, 'not_found', `No active user ${input.userId}.`, 'user');
+  return { removedAt };
 }
 
-/** The caller's account: who, which workspace and pool, and the pool's balances. */
-export async function readAccount(tx: Queryable, caller: Caller): Promise<Account> {
+/** The caller's account: who, which workspace and pool, the pool's balances and the caller's own limits. */
+export async function readAccount(tx: Queryable, caller: Caller, now: Date = new Date()): Promise<Account> {
   const { rows } = await tx.query<{
     name: string;
     plan: Plan;
@@ -205,5 +240,6 @@ export async function readAccount(tx: Queryable, caller: Caller): Promise<Accoun
     },
     pool: { id: caller.poolId, kind: row.kind, members: row.pool_members },
     balances: await readBalances(tx, caller.poolId),
+    limits: await readLimits(tx, caller.userId, now),
   };
 }

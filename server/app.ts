@@ -13,6 +13,7 @@ import type { AppEnv } from './routes/env.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { openapiRoutes } from './routes/openapi.ts';
 import { REVEALS_PATH, revealRoutes } from './routes/reveals.ts';
+import { workspaceRoutes } from './routes/workspace.ts';
 
 export interface CreateAppDeps {
   db: Database;
@@ -49,6 +50,7 @@ export function createApp(deps: CreateAppDeps): Hono<AppEnv> {
   app.route('/', revealRoutes);
   app.route('/', availabilityRoutes);
   app.route('/', ledgerRoutes);
+  app.route('/', workspaceRoutes);
 
   app.notFound((c) => {
     const body: ErrorBody = { error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}.` } };

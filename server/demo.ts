@@ -99,7 +99,10 @@ export async function seedDemo(db: Database, opts: { apiKey?: string; now?: Date
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [DEMO_LOCK_ID]);
     const existing = await tx.query<{ id: string; workspace_id: string; removed: boolean }>(
-      'SELECT id, workspace_id, removed_at IS NOT NULL AS removed FROM users WHERE email = $1',
+      // An address can belong to removed users too (003_teams.sql): the active one is the
+      // demo admin; with none active, the latest removed one.
+      `SELECT id, workspace_id, removed_at IS NOT NULL AS removed FROM users WHERE email = $1
+        ORDER BY removed_at IS NULL DESC, created_at DESC LIMIT 1`,
       [DEMO_ADMIN_EMAIL],
     );
     const admin = existing.rows[0];

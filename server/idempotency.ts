@@ -164,6 +164,18 @@ export async function runClaimed<T>(db: Queryable, scope: Scope, work: () => Pro
   }
 }
 
+/**
+ * Stores the answer of a claimed key: call inside the transaction that did the work, so the
+ * work and its answer commit together (reveal_lead does the same in SQL).
+ */
+export async function storeResponse(tx: Queryable, scope: Scope, status: number, body: string): Promise<void> {
+  await tx.query(
+    `UPDATE idempotency_keys SET state = 'done', status_code = $3, response = $4::json, updated_at = $5
+      WHERE pool_id = $1 AND key = $2`,
+    [scope.poolId, scope.key, status, body, scope.now],
+  );
+}
+
 /** Deletes records past retention; any server process may run it. */
 export async function purgeIdempotencyKeys(db: Queryable, now: Date = new Date()): Promise<number> {
   const result = await db.query('DELETE FROM idempotency_keys WHERE created_at < $1', [

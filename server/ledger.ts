@@ -1,4 +1,7 @@
-/** A pool's ledger, newest first, with keyset pagination on the entry id. */
+/**
+ * A pool's ledger, newest first, with keyset pagination on the entry id, optionally only one
+ * member's entries and one type's (the Usage tab's filters).
+ */
 import type { LedgerEntry, LedgerPage } from '../shared/api.ts';
 import type { Queryable } from './db/database.ts';
 import { badRequest } from './errors.ts';
@@ -28,16 +31,22 @@ export function decodeCursor(cursor: string): string {
 export async function readLedger(
   db: Queryable,
   poolId: string,
-  page: { limit: number; cursor?: string },
+  page: { limit: number; cursor?: string; userId?: string; type?: LedgerEntry['type'] },
 ): Promise<LedgerPage> {
   const before = page.cursor === undefined ? null : decodeCursor(page.cursor);
+  // Only the filters asked for are in the statement: each combination is its own prepared
+  // statement with its own plan (a member's entries come from ledger_pool_user_newest).
+  const params: unknown[] = [poolId, before, page.limit + 1];
+  let filters = '';
+  if (page.userId !== undefined) filters += ` AND l.user_id = $${params.push(page.userId)}`;
+  if (page.type !== undefined) filters += ` AND l.type = $${params.push(page.type)}`;
   const { rows } = await db.query<LedgerRow>(
     `SELECT l.id::text AS id, l.at, l.type, l.delta, l.reason, l.lead, l.user_id, u.email AS user_email
        FROM ledger l LEFT JOIN users u ON u.id = l.user_id
-      WHERE l.pool_id = $1 AND ($2::bigint IS NULL OR l.id < $2::bigint)
+      WHERE l.pool_id = $1 AND ($2::bigint IS NULL OR l.id < $2::bigint)${filters}
       ORDER BY l.id DESC
       LIMIT $3`,
-    [poolId, before, page.limit + 1],
+    params,
   );
   const entries = rows.slice(0, page.limit).map((row): LedgerEntry => ({
     id: row.id,

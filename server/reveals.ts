@@ -1,12 +1,14 @@
 /**
- * The reveal transaction (R2, R3, R4, R7): for each type with data, claim (pool, lead, type)
- * once with a unique key; a new claim is debited with a guarded update and written to the
- * ledger; a claim that finds no credit is undone. However many values a type has, it costs
- * one credit, and a type the pool already paid for is free forever.
+ * The reveal transaction (R2, R3, R4, R7, R11): for each type with data, claim (pool, lead,
+ * type) once with a unique key; a new claim is counted against the member's monthly limit,
+ * debited from the pool with a guarded update and written to the ledger; a claim refused by
+ * either is undone. However many values a type has, it costs one credit, and a type the pool
+ * already paid for is free forever.
  *
- * The work is the SQL function `reveal_lead` (server/db/migrations/002_reveal_function.sql):
- * one round trip that also builds the answer and stores it under the idempotency key, so the
- * pool's balance row, the hot spot, is locked only while Postgres runs it.
+ * The work is the SQL function `reveal_lead` (server/db/migrations/003_teams.sql, which
+ * replaced 002's): one round trip that also builds the answer and stores it under the
+ * idempotency key, so the pool's balance row, the hot spot, is locked only while Postgres
+ * runs it.
  */
 import type { RevealType } from '../shared/credits.ts';
 import type { Caller } from './auth.ts';

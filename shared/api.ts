@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   'idempotency_in_flight',
   'insufficient_credits',
   'seats_full',
+  /** The request does not fit the workspace as it is (e.g. limits or add-ons on the free plan). */
+  'conflict',
   'internal',
 ] as const;
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
@@ -55,7 +57,11 @@ export const BalanceSchema = z.object({
   remaining: z.number().int().min(0),
   /** Credits granted each period by the plan (R10). */
   monthlyAllotment: z.number().int().min(0),
-  /** Add-on credits bought this period, included in `remaining` (R10). */
+  /**
+   * Add-on credits of this period, included in `remaining` (R10): bought in it, plus those
+   * left from earlier periods (add-ons do not expire at renewal; the allotment is spent
+   * first). Always `remaining = monthlyAllotment + addOn - used`.
+   */
   addOn: z.number().int().min(0),
   /** Credits spent this period. */
   used: z.number().int().min(0),
@@ -69,6 +75,38 @@ export const BalancesSchema = z.object({
   export: BalanceSchema,
 });
 export type Balances = z.infer<typeof BalancesSchema>;
+
+/** A member's monthly limit on one credit type (R11) and where they stand this period. */
+export const MemberLimitSchema = z.object({
+  /** Credits of this type the member may spend per period. */
+  limit: z.number().int().min(0),
+  /** Credits of this type the member spent this period. */
+  used: z.number().int().min(0),
+  /**
+   * Left under the limit: `max(0, limit - used)`. What the member can still spend is the
+   * lower of this and the pool's `remaining`.
+   */
+  remaining: z.number().int().min(0),
+});
+export type MemberLimit = z.infer<typeof MemberLimitSchema>;
+
+/** Per type, only the types that have a limit (R11); `{}` when none has. */
+export const MemberLimitsSchema = z.object({
+  b2bEmail: MemberLimitSchema.optional(),
+  phone: MemberLimitSchema.optional(),
+  directEmail: MemberLimitSchema.optional(),
+  export: MemberLimitSchema.optional(),
+});
+export type MemberLimits = z.infer<typeof MemberLimitsSchema>;
+
+/** A whole number per credit type. */
+export const CreditCountsSchema = z.object({
+  b2bEmail: z.number().int().min(0),
+  phone: z.number().int().min(0),
+  directEmail: z.number().int().min(0),
+  export: z.number().int().min(0),
+});
+export type CreditCounts = z.infer<typeof CreditCountsSchema>;
 
 export const AccountSchema = z.object({
   user: z.object({
@@ -91,6 +129,11 @@ export const AccountSchema = z.object({
     members: z.number().int().min(1),
   }),
   balances: BalancesSchema,
+  /**
+   * The caller's own monthly limits (R11) with their usage this period, for the types an admin
+   * limited. Always sent by this server; optional only so answers of older servers still parse.
+   */
+  limits: MemberLimitsSchema.optional(),
 });
 export type Account = z.infer<typeof AccountSchema>;
 
@@ -112,8 +155,19 @@ export const RevealResultSchema = z.discriminatedUnion('status', [
   }),
   /** No data of this type for the lead; nothing charged (R4). */
   z.object({ status: z.literal('notFound') }),
-  /** Not enough credits of this type; nothing charged (R7). */
-  z.object({ status: z.literal('insufficientCredits'), remaining: z.number().int().min(0) }),
+  /**
+   * Not enough credits of this type; nothing charged (R7). Without `reason`, the pool ran out
+   * and `remaining` is the pool's. With `reason: 'memberLimit'` (R11), the pool may have
+   * credits but this member reached their monthly limit: `remaining` is what is left for them
+   * (0), `limit` and `used` are their limit and usage this period.
+   */
+  z.object({
+    status: z.literal('insufficientCredits'),
+    remaining: z.number().int().min(0),
+    reason: z.literal('memberLimit').optional(),
+    limit: z.number().int().min(0).optional(),
+    used: z.number().int().min(0).optional(),
+  }),
 ]);
 export type RevealResult = z.infer<typeof RevealResultSchema>;
 
@@ -135,6 +189,11 @@ export const RevealResponseSchema = z.object({
     directEmail: RevealResultSchema.optional(),
   }),
   balances: BalancesSchema,
+  /**
+   * The caller's limits after this reveal (as in the account). Always sent by this server;
+   * optional because answers stored before limits existed are replayed without it.
+   */
+  limits: MemberLimitsSchema.optional(),
 });
 export type RevealResponse = z.infer<typeof RevealResponseSchema>;
 
@@ -147,7 +206,23 @@ export const AvailabilitySchema = z.object({
 });
 export type Availability = z.infer<typeof AvailabilitySchema>;
 
-export const LEDGER_REASONS = ['allotment', 'renewal', 'addOn', 'reveal', 'export', 'correction'] as const;
+/**
+ * Why a balance changed: `allotment`, the plan's credits when a pool is created; `renewal`,
+ * the new period's allotment (R10); `expiry`, the unspent allotment ending at renewal (no
+ * rollover; add-ons do not expire); `addOn`, credits an admin bought (the entry names them);
+ * `reveal` and `export`, spending (the entry names the member); `correction`; `planChange`,
+ * personal credits ended when a free workspace moved to a paid plan.
+ */
+export const LEDGER_REASONS = [
+  'allotment',
+  'renewal',
+  'expiry',
+  'addOn',
+  'reveal',
+  'export',
+  'correction',
+  'planChange',
+] as const;
 
 export const LedgerEntrySchema = z.object({
   id: z.string(),
@@ -166,6 +241,10 @@ export const LedgerQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** Opaque cursor from the previous page's `nextCursor`. */
   cursor: z.string().optional(),
+  /** Only the entries of this member (the Usage tab's member filter). */
+  userId: z.string().min(1).max(100).optional(),
+  /** Only the entries of this credit type. */
+  type: CreditTypeSchema.optional(),
 });
 
 export const LedgerPageSchema = z.object({
@@ -176,3 +255,142 @@ export type LedgerPage = z.infer<typeof LedgerPageSchema>;
 
 /** The header every charging request carries (DESIGN section 4). */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
+// Workspace administration (admins only; a member gets 403 `forbidden`).
+
+export const RoleSchema = z.enum(['admin', 'member']);
+
+export const MemberSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: RoleSchema,
+  /** ISO date-time the member was added. */
+  createdAt: z.string(),
+  /** Credits the member spent this period, per type. */
+  usage: CreditCountsSchema,
+  /** The member's monthly limits (R11), only the types that have one. */
+  limits: MemberLimitsSchema,
+});
+export type Member = z.infer<typeof MemberSchema>;
+
+export const MemberListSchema = z.object({
+  workspace: z.object({
+    id: z.string(),
+    name: z.string(),
+    plan: PlanSchema,
+    seats: z.number().int().min(1),
+    /** Active members: seats used. */
+    members: z.number().int().min(0),
+    /** The shared pool's next renewal; null on the free plan, where each member's pool renews on its own date. */
+    renewsAt: z.string().nullable(),
+  }),
+  /** Active members, oldest first. */
+  members: z.array(MemberSchema),
+});
+export type MemberList = z.infer<typeof MemberListSchema>;
+
+export const AddMemberRequestSchema = z.object({
+  email: z.string().min(3).max(320),
+  role: RoleSchema.default('member'),
+});
+export type AddMemberRequest = z.input<typeof AddMemberRequestSchema>;
+
+export const AddedMemberSchema = z.object({
+  member: MemberSchema,
+  /** Shown once: the server keeps only its hash. */
+  apiKey: z.string(),
+});
+export type AddedMember = z.infer<typeof AddedMemberSchema>;
+
+export const RemovedMemberSchema = z.object({
+  id: z.string(),
+  /** ISO date-time; the member's API key stopped working then. */
+  removedAt: z.string(),
+});
+
+const limitValue = z.number().int().min(0).max(1_000_000).nullable().optional();
+
+/** Per type: a number sets the monthly limit, null clears it, absent leaves it as it is. */
+export const SetLimitsRequestSchema = z.object({
+  limits: z
+    .strictObject({ b2bEmail: limitValue, phone: limitValue, directEmail: limitValue, export: limitValue })
+    .refine((limits) => Object.values(limits).some((v) => v !== undefined), 'name at least one credit type'),
+});
+export type SetLimitsRequest = z.input<typeof SetLimitsRequestSchema>;
+
+const addOnAmount = z.number().int().min(1).max(1_000_000).optional();
+
+/** Add-on credits to buy, per type (R10: phone, direct email and export only). */
+export const AddOnPurchaseRequestSchema = z.object({
+  credits: z
+    .strictObject(
+      { phone: addOnAmount, directEmail: addOnAmount, export: addOnAmount },
+      {
+        error: (issue) =>
+          issue.code === 'unrecognized_keys' && issue.keys.includes('b2bEmail')
+            ? 'there are no B2B email add-ons (R10)'
+            : undefined,
+      },
+    )
+    .refine((credits) => Object.values(credits).some((n) => n !== undefined), 'name at least one credit type'),
+});
+export type AddOnPurchaseRequest = z.input<typeof AddOnPurchaseRequestSchema>;
+
+export const AddOnPurchaseSchema = z.object({
+  purchase: z.object({
+    /** ISO date-time of the purchase. */
+    at: z.string(),
+    /** The admin who bought. */
+    by: z.object({ id: z.string(), email: z.string() }),
+    /** Credits bought per type (types not bought: 0). */
+    credits: z.object({
+      phone: z.number().int().min(0),
+      directEmail: z.number().int().min(0),
+      export: z.number().int().min(0),
+    }),
+  }),
+  /** The pool's balances after the purchase. */
+  balances: BalancesSchema,
+});
+export type AddOnPurchase = z.infer<typeof AddOnPurchaseSchema>;
+
+export const UpgradeRequestSchema = z.object({
+  plan: z.enum(['starter', 'business', 'organization']),
+  /** At least the number of active members. */
+  seats: z.number().int().min(1).max(100_000),
+  /** The paid plan's monthly allotment per type; a type left out gets none. */
+  credits: z.strictObject({
+    b2bEmail: z.number().int().min(0).max(10_000_000).optional(),
+    phone: z.number().int().min(0).max(10_000_000).optional(),
+    directEmail: z.number().int().min(0).max(10_000_000).optional(),
+    export: z.number().int().min(0).max(10_000_000).optional(),
+  }),
+});
+export type UpgradeRequest = z.input<typeof UpgradeRequestSchema>;
+
+/**
+ * A free workspace moved to a paid plan: the members' personal pools merged into one new
+ * shared pool. The leads they paid are the pool's (free for every member, R3); their
+ * personal credits ended (a `planChange` ledger entry each); the paid plan's allotment starts
+ * now, and the pool renews a month from now.
+ */
+export const UpgradeResultSchema = z.object({
+  workspaceId: z.string(),
+  plan: PlanSchema,
+  seats: z.number().int().min(1),
+  poolId: z.string(),
+  /** Personal pools merged (closed). */
+  mergedPools: z.number().int().min(0),
+  /** (lead, type) pairs the shared pool now holds as paid. */
+  paidLeads: z.number().int().min(0),
+  /** Personal credits that ended, per type. */
+  personalCreditsEnded: CreditCountsSchema,
+});
+export type UpgradeResult = z.infer<typeof UpgradeResultSchema>;
+
+export const UpgradeResponseSchema = z.object({
+  upgrade: UpgradeResultSchema,
+  /** The caller's account on the new plan (its pool changed). */
+  account: AccountSchema,
+});
+export type UpgradeResponse = z.infer<typeof UpgradeResponseSchema>;

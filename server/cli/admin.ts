@@ -12,12 +12,16 @@ import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/open.ts';
 import { ApiError, UsageError } from '../errors.ts';
 import { ImportError, importPeopleCsv } from '../people.ts';
+import { upgradeWorkspace } from '../upgrade.ts';
 
 const USAGE = `Usage: npm run --silent admin -- <command>
 
   create-workspace --name NAME --plan ${PLANS.join('|')} --seats N --credits b2bEmail=15,phone=5,directEmail=5,export=10 [--admin-email EMAIL]
   add-member --workspace ID --email EMAIL
   remove-member --user ID
+  upgrade-workspace --workspace ID --plan starter|business|organization --seats N --credits b2bEmail=500,phone=100,...
+      (free plan to paid: personal pools merge into one shared pool; leads paid stay paid,
+       personal credits end, the paid allotment starts now)
   import-people FILE.csv
 
 The database is DATABASE_URL if set, otherwise the PGlite folder DATA_DIR (default .data/).`;
@@ -100,6 +104,35 @@ async function run(argv: string[]): Promise<unknown> {
         await removeMember(db, { userId });
         return { removed: userId };
       });
+    }
+    case 'upgrade-workspace': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          workspace: { type: 'string' },
+          plan: { type: 'string' },
+          seats: { type: 'string' },
+          credits: { type: 'string', default: '' },
+        },
+      });
+      const workspaceId = required(values, 'workspace');
+      const plan = required(values, 'plan');
+      const paid = PLANS.filter((p): p is Exclude<Plan, 'free'> => p !== 'free');
+      if (!(paid as readonly string[]).includes(plan)) {
+        throw new UsageError(`--plan must be a paid plan: ${paid.join(', ')}.`);
+      }
+      const seats = required(values, 'seats');
+      if (!/^\d+$/.test(seats) || Number(seats) < 1)
+        throw new UsageError('--seats must be a whole number of at least 1.');
+      const input = {
+        workspaceId,
+        plan: plan as Exclude<Plan, 'free'>,
+        seats: Number(seats),
+        credits: parseCredits(values.credits),
+        byUserId: null,
+        now: new Date(),
+      };
+      return withDatabase((db) => db.transaction((tx) => upgradeWorkspace(tx, input)));
     }
     case 'import-people': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });

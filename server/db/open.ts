@@ -22,6 +22,8 @@ export interface OpenDatabaseOptions {
   maxConnections?: number;
   /** Written into the data folder lock so a refused process can say who holds it. */
   lockPurpose?: string;
+  /** Apply the migrations on open (default). Tests of a migration open without, to start from an older schema. */
+  migrate?: boolean;
 }
 
 export const MEMORY = 'memory://';
@@ -121,7 +123,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     });
   }
   try {
-    await migrate(db);
+    if (opts.migrate ?? true) await migrate(db);
   } catch (error) {
     await db.close();
     throw error;

@@ -9,7 +9,7 @@ export const accountRoutes = new Hono<AppEnv>().get('/v1/account', async (c) => 
   const at = now();
   const account = await db.transaction(async (tx) => {
     if (at >= caller.renewsAt) await renewIfDue(tx, caller.poolId, at);
-    return readAccount(tx, caller);
+    return readAccount(tx, caller, at);
   });
   return c.json(account);
 });

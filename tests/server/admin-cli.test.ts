@@ -170,6 +170,38 @@ describe.each(BACKENDS)('admin command on %s', (backend: Backend) => {
     expect(JSON.parse(after.stdout)).toEqual({ imported: 2 });
   });
 
+  it('upgrades a free workspace to a paid plan once, and says why it refuses a second time', async () => {
+    const created = await runAdmin(env, [
+      'create-workspace',
+      '--name',
+      'Solo',
+      '--plan',
+      'free',
+      '--seats',
+      '2',
+      '--credits',
+      'b2bEmail=3',
+    ]);
+    const { workspaceId } = JSON.parse(created.stdout) as { workspaceId: string };
+    const upgrade = ['upgrade-workspace', '--workspace', workspaceId, '--plan', 'business', '--seats', '5'];
+    const done = await runAdmin(env, [...upgrade, '--credits', 'b2bEmail=100,phone=20']);
+    expect(done.stderr).toBe('');
+    expect(JSON.parse(done.stdout)).toMatchObject({
+      workspaceId,
+      plan: 'business',
+      seats: 5,
+      poolId: expect.stringMatching(/^pool_/),
+      mergedPools: 1,
+      paidLeads: 0,
+      personalCreditsEnded: { b2bEmail: 3, phone: 0, directEmail: 0, export: 0 },
+    });
+    const again = await runAdmin(env, upgrade);
+    expect(again.code).not.toBe(0);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toContain('already on the business plan');
+    expect(again.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('refuses bad arguments with a message, not a stack trace', async () => {
     const badPlan = await runAdmin(env, ['create-workspace', '--name', 'X', '--plan', 'gold', '--seats', '1']);
     expect(badPlan.code).not.toBe(0);
@@ -186,10 +218,20 @@ describe.each(BACKENDS)('admin command on %s', (backend: Backend) => {
       'fax=3',
     ]);
     expect(badCredits.stderr).toContain('unknown credit type "fax"');
+    const freeUpgrade = await runAdmin(env, [
+      'upgrade-workspace',
+      '--workspace',
+      'ws_x',
+      '--plan',
+      'free',
+      '--seats',
+      '2',
+    ]);
+    expect(freeUpgrade.stderr).toContain('--plan must be a paid plan: starter, business, organization');
     const unknown = await runAdmin(env, ['launch-rockets']);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('Unknown command "launch-rockets"');
-    for (const run of [badPlan, badCredits, unknown]) expect(run.stderr).not.toMatch(/\n\s+at /);
+    for (const run of [badPlan, badCredits, freeUpgrade, unknown]) expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });
 

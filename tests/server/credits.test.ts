@@ -195,7 +195,16 @@ describe.each(BACKENDS)('credit rules on %s', (backend) => {
         const sum = entries.filter((e) => e.type === type).reduce((total, e) => total + e.delta, 0);
         expect(sum, type).toBe(after.balances[type].remaining);
       }
-      expect(entries.filter((e) => e.reason === 'renewal').map((e) => `${e.type}:${e.delta}`)).toEqual(['b2bEmail:2']);
+      // One renewal however many periods went by: the unspent allotment expires (no rollover)
+      // and one new allotment is granted, dated at the start of the new period.
+      const renewal = entries.filter((e) => e.reason === 'renewal' || e.reason === 'expiry');
+      expect(renewal.map((e) => `${e.reason}:${e.type}:${e.delta}`).sort()).toEqual([
+        'expiry:b2bEmail:-1',
+        'expiry:phone:-2',
+        'renewal:b2bEmail:3',
+        'renewal:phone:2',
+      ]);
+      expect(new Set(renewal.map((e) => e.at))).toEqual(new Set(['2026-03-31T10:00:00.000Z']));
     } finally {
       h.clock.now = new Date();
     }

@@ -7,13 +7,22 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import {
   AccountSchema,
+  AddedMemberSchema,
+  AddOnPurchaseSchema,
   AvailabilitySchema,
   ErrorBodySchema,
   IDEMPOTENCY_HEADER,
   LedgerPageSchema,
+  MemberListSchema,
+  MemberSchema,
   RevealResponseSchema,
+  UpgradeResponseSchema,
+  type AddMemberRequest,
+  type AddOnPurchaseRequest,
   type ErrorBody,
   type RevealRequest,
+  type SetLimitsRequest,
+  type UpgradeRequest,
 } from '../../shared/api.ts';
 import type { CreditType, Plan } from '../../shared/credits.ts';
 import { createWorkspace } from '../../server/accounts.ts';
@@ -64,7 +73,10 @@ export function useHarness(backend: Backend): Harness {
     harness.fetcher = async (path, init) => app.request(path, init);
   });
   afterEach(async () => {
-    if (harness.db) await expectLedgerMatchesBalances(harness.db);
+    if (harness.db) {
+      await expectLedgerMatchesBalances(harness.db);
+      await expectMemberUsageMatchesBalances(harness.db);
+    }
   });
   afterAll(async () => {
     await harness.db?.close();
@@ -86,6 +98,28 @@ export async function expectLedgerMatchesBalances(db: Queryable): Promise<void> 
       WHERE b.remaining IS DISTINCT FROM coalesce(l.total, 0)::int`,
   );
   expect(rows, 'ledger sums that differ from the balances').toEqual([]);
+}
+
+/**
+ * The member invariant (R11): in every open pool, for every type, what its members spent in
+ * the current period sums to the balance's `used`, and every balance adds up
+ * (`remaining = monthlyAllotment + addOn - used`).
+ */
+export async function expectMemberUsageMatchesBalances(db: Queryable): Promise<void> {
+  const { rows } = await db.query<{ pool_id: string; type: string; used: number; members: number }>(
+    `SELECT b.pool_id, b.type, b.used,
+            coalesce((SELECT sum(mu.used) FROM member_usage mu
+                       WHERE mu.pool_id = b.pool_id AND mu.type = b.type AND mu.period_start = p.period_start), 0)::int
+              AS members
+       FROM balances b JOIN pools p ON p.id = b.pool_id
+      WHERE p.closed_at IS NULL`,
+  );
+  expect(
+    rows.filter((row) => row.used !== row.members),
+    'member usage that differs from the pool',
+  ).toEqual([]);
+  const { rows: off } = await db.query('SELECT * FROM balances WHERE remaining <> monthly_allotment + add_on - used');
+  expect(off, 'balances that do not add up').toEqual([]);
 }
 
 export async function newWorkspace(
@@ -134,5 +168,41 @@ export function client(fetcher: Fetcher, apiKey: string) {
     availability: async (lead: string) =>
       AvailabilitySchema.parse(await getOk(`/v1/leads/${encodeURIComponent(lead)}/availability`)),
     ledger: async (query = '') => LedgerPageSchema.parse(await getOk(`/v1/ledger${query}`)),
+  };
+}
+
+/** A typed client of the admin endpoints (/v1/workspace) for one API key. */
+export function adminClient(fetcher: Fetcher, apiKey: string) {
+  const auth = { Authorization: `Bearer ${apiKey}` };
+  const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetcher(path, {
+      method,
+      headers: { ...auth, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const ok = async (response: Response, status = 200) => {
+    if (response.status !== status) throw new Error(`${response.status} ${await response.text()}`);
+    return (await response.json()) as unknown;
+  };
+  const raw = {
+    members: () => send('GET', '/v1/workspace/members'),
+    addMember: (body: AddMemberRequest) => send('POST', '/v1/workspace/members', body),
+    removeMember: (userId: string) => send('DELETE', `/v1/workspace/members/${encodeURIComponent(userId)}`),
+    setLimits: (userId: string, body: SetLimitsRequest) =>
+      send('PUT', `/v1/workspace/members/${encodeURIComponent(userId)}/limits`, body),
+    buyAddOns: (body: AddOnPurchaseRequest | unknown, key: string | null = randomUUID()) =>
+      send('POST', '/v1/workspace/add-ons', body, key === null ? {} : { [IDEMPOTENCY_HEADER]: key }),
+    upgrade: (body: UpgradeRequest) => send('POST', '/v1/workspace/upgrade', body),
+  };
+  return {
+    raw,
+    members: async () => MemberListSchema.parse(await ok(await raw.members())),
+    addMember: async (body: AddMemberRequest) => AddedMemberSchema.parse(await ok(await raw.addMember(body), 201)),
+    removeMember: async (userId: string) => ok(await raw.removeMember(userId)),
+    setLimits: async (userId: string, body: SetLimitsRequest) =>
+      MemberSchema.parse(await ok(await raw.setLimits(userId, body))),
+    buyAddOns: async (body: AddOnPurchaseRequest, key?: string) =>
+      AddOnPurchaseSchema.parse(await ok(await raw.buyAddOns(body, key))),
+    upgrade: async (body: UpgradeRequest) => UpgradeResponseSchema.parse(await ok(await raw.upgrade(body))),
   };
 }

@@ -27,5 +27,23 @@ describe.each(BACKENDS)('openapi on %s', (backend) => {
       expect.arrayContaining(['Account', 'RevealRequest', 'RevealResponse', 'Availability', 'LedgerPage', 'ErrorBody']),
     );
     expect(JSON.stringify(doc.components.schemas.RevealResponse)).toContain('insufficientCredits');
+    // The team contract: admin bodies and answers, the limit refusal, the ledger's filters.
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining([
+        'MemberList',
+        'Member',
+        'AddMemberRequest',
+        'AddedMember',
+        'RemovedMember',
+        'SetLimitsRequest',
+        'AddOnPurchaseRequest',
+        'AddOnPurchase',
+        'UpgradeRequest',
+        'UpgradeResponse',
+      ]),
+    );
+    expect(JSON.stringify(doc.components.schemas.RevealResponse)).toContain('memberLimit');
+    expect(JSON.stringify(doc.components.schemas.Account)).toContain('limits');
+    expect(JSON.stringify(doc.paths['/v1/ledger'])).toContain('userId');
   });
 });

@@ -3,7 +3,17 @@
  * loopback port with an in-memory PGlite, with people imported from CSV and workspaces
  * created through the same code as the admin command.
  */
-import { AccountSchema, LedgerPageSchema, type Account, type Balances, type LedgerEntry } from '../../shared/api.ts';
+import {
+  AccountSchema,
+  AddedMemberSchema,
+  LedgerPageSchema,
+  MemberSchema,
+  type Account,
+  type Balances,
+  type LedgerEntry,
+  type Member,
+  type SetLimitsRequest,
+} from '../../shared/api.ts';
 import type { CreditType, Plan } from '../../shared/credits.ts';
 import { createWorkspace } from '../../server/accounts.ts';
 import { importPeopleCsv } from '../../server/people.ts';
@@ -20,6 +30,12 @@ export interface TestPerson {
 
 export interface TestWorkspace {
   workspaceId: string;
+  apiKey: string;
+  email: string;
+}
+
+export interface TestMember {
+  userId: string;
   apiKey: string;
   email: string;
 }
@@ -67,6 +83,32 @@ export async function startTestServer() {
         credits,
       });
       return { workspaceId: created.workspaceId, apiKey: created.admin.apiKey, email: created.admin.email };
+    },
+    /** Adds a member through the admin endpoint, as the workspace's admin (`workspace.apiKey`). */
+    async addMember(
+      workspace: TestWorkspace,
+      options: { email?: string; role?: 'admin' | 'member' } = {},
+    ): Promise<TestMember> {
+      const email = options.email ?? `member-${Math.random().toString(36).slice(2, 8)}@example.com`;
+      const response = await fetch(`${server.url}/v1/workspace/members`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${workspace.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email, role: options.role ?? 'member' }),
+      });
+      if (response.status !== 201)
+        throw new Error(`POST /v1/workspace/members: ${response.status} ${await response.text()}`);
+      const added = AddedMemberSchema.parse(await response.json());
+      return { userId: added.member.id, apiKey: added.apiKey, email: added.member.email };
+    },
+    /** Sets (a number) or clears (null) a member's monthly limits, as the workspace's admin. */
+    async setLimits(adminApiKey: string, userId: string, limits: SetLimitsRequest['limits']): Promise<Member> {
+      const response = await fetch(`${server.url}/v1/workspace/members/${encodeURIComponent(userId)}/limits`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${adminApiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ limits }),
+      });
+      if (!response.ok) throw new Error(`PUT limits: ${response.status} ${await response.text()}`);
+      return MemberSchema.parse(await response.json());
     },
     account,
     async balances(apiKey: string): Promise<Balances> {

@@ -1,0 +1,253 @@
+-- Teams (R8, R10, R11): member limits and per-member usage, add-ons that outlive a renewal,
+-- plan upgrades, removed members who no longer hold their email. 001 and 002 stay as they
+-- are (other databases have applied them); this file changes what they made.
+-- Keep to what Postgres 15 supports (PGlite is 18).
+
+-- An email names at most one ACTIVE user. A removed user keeps their row (their ledger
+-- entries stay attributed to them) but no longer blocks the address: they can be added
+-- again, here or in another workspace, as a new user with a new key.
+ALTER TABLE users DROP CONSTRAINT users_email_key;
+CREATE UNIQUE INDEX users_email_active ON users (email) WHERE removed_at IS NULL;
+
+-- A personal pool whose workspace moved to a paid plan: its credits ended, its claims were
+-- copied to the shared pool, nobody spends from it again and renewal leaves it alone.
+ALTER TABLE pools ADD COLUMN closed_at timestamptz;
+
+-- A balance always reads: remaining = monthly_allotment + add_on - used. `add_on` is the
+-- add-on credits of this period (bought in it or carried over: they do not expire) and the
+-- allotment is spent first, so add-ons last longest. NOT VALID: rows already written are not
+-- re-checked (every writer so far kept it, but a hand-edited database must still migrate);
+-- every row written from now on is.
+ALTER TABLE balances ADD CONSTRAINT balances_remaining_adds_up
+  CHECK (remaining = monthly_allotment + add_on - used) NOT VALID;
+
+-- New reasons: 'expiry', the unspent allotment ending at renewal (no rollover, R10), beside
+-- the 'renewal' entry that grants the new allotment; 'planChange', personal credits ending
+-- when a free workspace moves to a paid plan. The column check of 001 is named by Postgres.
+ALTER TABLE ledger DROP CONSTRAINT ledger_reason_check;
+ALTER TABLE ledger ADD CONSTRAINT ledger_reason_check CHECK (
+  reason IN ('allotment', 'renewal', 'expiry', 'addOn', 'reveal', 'export', 'correction', 'planChange')
+);
+-- The Usage tab filters a pool's ledger by member, newest first.
+CREATE INDEX ledger_pool_user_newest ON ledger (pool_id, user_id, id DESC);
+
+-- R11: an admin's monthly limit for one member and one type. No row: no limit.
+CREATE TABLE member_limits (
+  user_id text NOT NULL REFERENCES users (id),
+  type text NOT NULL CHECK (type IN ('b2bEmail', 'phone', 'directEmail', 'export')),
+  monthly_limit integer NOT NULL CHECK (monthly_limit >= 0),
+  set_by text REFERENCES users (id),
+  set_at timestamptz NOT NULL,
+  PRIMARY KEY (user_id, type)
+);
+
+-- What each member spent from a pool in one period, per type: the counter R11's guard
+-- updates in the reveal transaction (a row lock per member and type, so concurrent reveals of
+-- one member take turns and never pass the limit together). Kept for every member, limited
+-- or not: the admin's member list shows everyone's usage. A new period starts new rows, so a
+-- renewal touches none of these. The current period's rows of a pool sum to its `used`.
+CREATE TABLE member_usage (
+  pool_id text NOT NULL REFERENCES pools (id),
+  user_id text NOT NULL REFERENCES users (id),
+  type text NOT NULL CHECK (type IN ('b2bEmail', 'phone', 'directEmail', 'export')),
+  period_start timestamptz NOT NULL,
+  used integer NOT NULL CHECK (used >= 0),
+  PRIMARY KEY (pool_id, user_id, type, period_start)
+);
+
+-- Databases that already have reveals: this period's spending per member, from the ledger.
+INSERT INTO member_usage (pool_id, user_id, type, period_start, used)
+SELECT l.pool_id, l.user_id, l.type, p.period_start, -sum(l.delta)::int
+  FROM ledger l JOIN pools p ON p.id = l.pool_id
+ WHERE l.reason IN ('reveal', 'export') AND l.user_id IS NOT NULL AND l.at >= p.period_start
+ GROUP BY l.pool_id, l.user_id, l.type, p.period_start
+HAVING -sum(l.delta) > 0;
+
+-- The reveal transaction of 002, now with R11: each new claim is first counted against the
+-- member's limit (a guarded upsert of their usage row), then debited from the pool (the
+-- guarded update of 002). A claim refused by either is undone; a count whose debit the pool
+-- refused is taken back. Locks, always in this order: the member's usage rows in type order,
+-- then the pool's balance rows in type order. The member's rows first because only that
+-- member's own reveals wait on them; the pool's row, which every member's reveals wait on,
+-- is locked last and so held for the shortest time.
+--
+-- The answer (RevealResponse in shared/api.ts) as in 002, plus: a type refused by the
+-- member's limit answers {status: 'insufficientCredits', remaining, reason: 'memberLimit',
+-- limit, used} (remaining is what is left for this member: 0 when refused), a type refused by
+-- the pool keeps 002's shape {status: 'insufficientCredits', remaining}; and `limits` lists,
+-- for each type this member has a limit on, {limit, used, remaining} after this reveal.
+CREATE OR REPLACE FUNCTION reveal_lead(
+  p_pool text,
+  p_lead text,
+  p_user text,
+  p_at timestamptz,
+  p_types text[],
+  p_key text
+) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  v_claimed text[];
+  v_counted text[] := '{}';
+  v_debited text[] := '{}';
+  v_over_limit text[] := '{}';
+  v_no_credit text[] := '{}';
+  v_refused text[] := '{}';
+  v_period timestamptz;
+  v_limited text[];
+  v_limits json := '{}';
+  v_values json;
+  v_body text;
+BEGIN
+  -- Read the values and claim each type that has data, in one statement (one snapshot); in
+  -- the same statement, the pool's period and which types this member has a limit on. Each
+  -- statement costs (about 0.2 ms on PGlite), so the common case, a member with no limit,
+  -- runs one statement more than 002 did: the count of their usage.
+  WITH found AS (
+    SELECT c.type, c.position, c.value, c.phone_kind, c.verified_at FROM contacts c
+     WHERE c.slug = p_lead AND c.type = ANY (p_types)
+  ), claimed AS (
+    INSERT INTO reveals (pool_id, lead, type, user_id, revealed_at)
+    SELECT DISTINCT p_pool, p_lead, f.type, p_user, p_at FROM found f ORDER BY 3
+    ON CONFLICT DO NOTHING RETURNING reveals.type
+  ), grouped AS (
+    SELECT f.type, json_agg(
+             CASE WHEN f.type = 'phone' AND f.phone_kind IS NOT NULL
+               THEN json_build_object('value', f.value, 'phoneKind', f.phone_kind, 'verifiedAt',
+                      to_char(f.verified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+               ELSE json_build_object('value', f.value, 'verifiedAt',
+                      to_char(f.verified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+             END ORDER BY f.position) AS vals
+      FROM found f GROUP BY f.type
+  )
+  SELECT (SELECT coalesce(array_agg(cl.type ORDER BY cl.type), '{}') FROM claimed cl),
+         (SELECT json_object_agg(g.type, g.vals) FROM grouped g),
+         (SELECT p.period_start FROM pools p WHERE p.id = p_pool),
+         (SELECT coalesce(array_agg(l.type), '{}') FROM member_limits l WHERE l.user_id = p_user)
+    INTO v_claimed, v_values, v_period, v_limited;
+
+  IF cardinality(v_claimed) > 0 THEN
+    -- R11: count each claim as this member's, rows in type order (locking them: a concurrent
+    -- reveal of the same member waits here). A limit set after the statement above was read
+    -- applies from the member's next reveal, as if this one had come first.
+    IF NOT (v_limited && v_claimed) THEN
+      INSERT INTO member_usage AS u (pool_id, user_id, type, period_start, used)
+      SELECT p_pool, p_user, t.type, v_period, 1 FROM unnest(v_claimed) AS t (type) ORDER BY t.type
+      ON CONFLICT (pool_id, user_id, type, period_start) DO UPDATE SET used = u.used + 1;
+      v_counted := v_claimed;
+    ELSE
+      -- A limited type is counted only while under the limit: the first reveal of the period
+      -- inserts 1 (unless the limit is 0), later ones add 1 only while `used < limit`. A
+      -- reveal that waited for the row re-checks the guard against the updated count (READ
+      -- COMMITTED re-evaluates it on the row it waited for), so none passes the limit.
+      WITH counted AS (
+        INSERT INTO member_usage AS u (pool_id, user_id, type, period_start, used)
+        SELECT p_pool, p_user, t.type, v_period, 1
+          FROM unnest(v_claimed) AS t (type)
+          LEFT JOIN member_limits l ON l.user_id = p_user AND l.type = t.type
+         WHERE l.monthly_limit IS NULL OR l.monthly_limit >= 1
+         ORDER BY t.type
+        ON CONFLICT (pool_id, user_id, type, period_start) DO UPDATE SET used = u.used + 1
+         WHERE u.used < coalesce(
+                 (SELECT l.monthly_limit FROM member_limits l WHERE l.user_id = u.user_id AND l.type = u.type),
+                 2147483647)
+        RETURNING u.type
+      )
+      SELECT coalesce(array_agg(c.type ORDER BY c.type), '{}') INTO v_counted FROM counted c;
+      v_over_limit := ARRAY(SELECT unnest(v_claimed) EXCEPT SELECT unnest(v_counted));
+    END IF;
+
+    IF cardinality(v_counted) > 0 THEN
+      -- Lock the pool's balance rows of the counted types in type order first. The debit below
+      -- is an UPDATE, which takes its row locks in scan order (it has no ORDER BY), so two
+      -- reveals of several types on one pool could each hold one row and wait for the other's.
+      PERFORM 1 FROM balances b WHERE b.pool_id = p_pool AND b.type = ANY (v_counted)
+        ORDER BY b.type FOR NO KEY UPDATE;
+      -- The guarded debit: a claim whose type has no credit left is refused (R7).
+      WITH debited AS (
+        UPDATE balances b SET remaining = b.remaining - 1, used = b.used + 1
+         WHERE b.pool_id = p_pool AND b.type = ANY (v_counted) AND b.remaining >= 1
+        RETURNING b.type
+      ), entries AS (
+        INSERT INTO ledger (pool_id, type, delta, reason, lead, user_id, idempotency_key, at)
+        SELECT p_pool, d.type, -1, 'reveal', p_lead, p_user, p_key, p_at FROM debited d
+      )
+      SELECT coalesce(array_agg(d.type), '{}') INTO v_debited FROM debited d;
+
+      IF cardinality(v_debited) < cardinality(v_counted) THEN
+        -- The pool refused: this member did not spend these after all.
+        v_no_credit := ARRAY(SELECT unnest(v_counted) EXCEPT SELECT unnest(v_debited));
+        UPDATE member_usage u SET used = u.used - 1
+         WHERE u.pool_id = p_pool AND u.user_id = p_user AND u.period_start = v_period
+           AND u.type = ANY (v_no_credit);
+      END IF;
+    END IF;
+
+    IF cardinality(v_debited) < cardinality(v_claimed) THEN
+      -- Refused (R7, R11): the claim goes too, so nothing says this pool paid.
+      v_refused := ARRAY(SELECT unnest(v_claimed) EXCEPT SELECT unnest(v_debited));
+      DELETE FROM reveals r WHERE r.pool_id = p_pool AND r.lead = p_lead AND r.type = ANY (v_refused);
+    END IF;
+  END IF;
+
+  IF cardinality(v_limited) > 0 THEN
+    -- The member's limits after this reveal, in R1's type order. A limit cleared meanwhile is
+    -- gone from here; a type refused by it still reports what it found (below).
+    SELECT coalesce(json_object_agg(l.type, json_build_object('limit', l.monthly_limit, 'used', coalesce(u.used, 0),
+             'remaining', greatest(0, l.monthly_limit - coalesce(u.used, 0))) ORDER BY k.n), '{}'::json)
+      INTO v_limits
+      FROM member_limits l
+      JOIN unnest(ARRAY['b2bEmail', 'phone', 'directEmail', 'export']) WITH ORDINALITY AS k (type, n)
+        ON k.type = l.type
+      LEFT JOIN member_usage u
+        ON u.pool_id = p_pool AND u.user_id = p_user AND u.type = l.type AND u.period_start = v_period
+     WHERE l.user_id = p_user;
+  END IF;
+
+  -- The answer. The balances are read by a new statement (a fresh snapshot in READ
+  -- COMMITTED): they include this debit, and after a refusal they show what is really left.
+  WITH bal AS (
+    SELECT k.type, k.n, coalesce(b.remaining, 0) AS remaining, coalesce(b.monthly_allotment, 0) AS monthly_allotment,
+           coalesce(b.add_on, 0) AS add_on, coalesce(b.used, 0) AS used
+      FROM unnest(ARRAY['b2bEmail', 'phone', 'directEmail', 'export']) WITH ORDINALITY AS k (type, n)
+      LEFT JOIN balances b ON b.pool_id = p_pool AND b.type = k.type
+  )
+  SELECT json_build_object(
+           'lead', p_lead,
+           'results', (
+             SELECT coalesce(json_object_agg(t.type,
+                      CASE
+                        WHEN v_values IS NULL OR (v_values -> t.type) IS NULL
+                          THEN json_build_object('status', 'notFound')
+                        -- Refused by the limit: nothing left for this member at that moment.
+                        -- The usage row is still locked by this transaction; the limit is
+                        -- read again, and an admin who just cleared it finds `limit` = `used`.
+                        WHEN t.type = ANY (v_over_limit)
+                          THEN (SELECT json_build_object('status', 'insufficientCredits', 'remaining', 0,
+                                  'reason', 'memberLimit', 'limit', coalesce(l.monthly_limit, coalesce(u.used, 0)),
+                                  'used', coalesce(u.used, 0))
+                                  FROM (SELECT 1) one
+                                  LEFT JOIN member_limits l ON l.user_id = p_user AND l.type = t.type
+                                  LEFT JOIN member_usage u ON u.pool_id = p_pool AND u.user_id = p_user
+                                   AND u.type = t.type AND u.period_start = v_period)
+                        WHEN t.type = ANY (v_refused)
+                          THEN json_build_object('status', 'insufficientCredits', 'remaining',
+                                 (SELECT bal.remaining FROM bal WHERE bal.type = t.type))
+                        ELSE json_build_object('status', 'revealed', 'charged', t.type = ANY (v_debited),
+                               'values', v_values -> t.type)
+                      END ORDER BY t.n), '{}'::json)
+               FROM unnest(p_types) WITH ORDINALITY AS t (type, n)),
+           'balances', (
+             SELECT json_object_agg(bal.type, json_build_object('remaining', bal.remaining,
+                      'monthlyAllotment', bal.monthly_allotment, 'addOn', bal.add_on, 'used', bal.used)
+                      ORDER BY bal.n)
+               FROM bal),
+           'limits', v_limits
+         )::text
+    INTO v_body;
+
+  IF p_key IS NOT NULL THEN
+    UPDATE idempotency_keys k SET state = 'done', status_code = 200, response = v_body::json, updated_at = p_at
+     WHERE k.pool_id = p_pool AND k.key = p_key;
+  END IF;
+  RETURN v_body;
+END;
+$$;
