@@ -48,8 +48,10 @@ export default defineConfig({
   manifest: ({ browser }) => {
     const firefox = browser === 'firefox';
     return {
-      name: 'LeadLens',
-      description: "Reveal a lead's professional email and phone numbers on profile pages. Each credit is spent once.",
+      // English and French, chosen by the browser's language (public/_locales/*/messages.json).
+      name: '__MSG_extName__',
+      description: '__MSG_extDescription__',
+      default_locale: 'en',
       // Chrome 102: storage.session (each tab's lead) and promise-returning runtime calls,
       // which the content script uses without the polyfill.
       ...(firefox

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { copyText, type CopyText } from './clipboard.ts';
+import { t } from './i18n.ts';
 
 interface Props {
   value: string;
@@ -9,7 +10,11 @@ interface Props {
 
 type Feedback = 'idle' | 'copied' | 'failed';
 
-/** A button named "Copy <value>" that says "Copied" for a moment after copying. */
+/**
+ * A button named "Copy <value>" that says "Copied" for a moment after copying. The name stays
+ * the same (a name that changes under the focus is read out again, or not at all, depending on
+ * the screen reader); a status region beside it says "<value> copied to the clipboard".
+ */
 export function CopyButton({ value, copy = copyText }: Props) {
   const [feedback, setFeedback] = useState<Feedback>('idle');
 
@@ -20,20 +25,26 @@ export function CopyButton({ value, copy = copyText }: Props) {
   }, [feedback]);
 
   const onClick = () => {
+    // Emptied first, so copying again within the 2 s is announced again (a live region
+    // speaks when its text changes).
+    setFeedback('idle');
     copy(value).then(
       () => setFeedback('copied'),
       () => setFeedback('failed'),
     );
   };
 
-  const label = feedback === 'copied' ? 'Copied' : feedback === 'failed' ? 'Copy failed' : 'Copy';
+  const label = feedback === 'copied' ? t('copied') : feedback === 'failed' ? t('copyFailed') : t('copy');
+  const status =
+    feedback === 'copied' ? t('copiedValue', value) : feedback === 'failed' ? t('copyFailedValue', value) : '';
   return (
     <>
-      <button type="button" class="copy" aria-label={`Copy ${value}`} onClick={onClick}>
+      <button type="button" class="copy" aria-label={t('copyValue', value)} onClick={onClick}>
         {label}
       </button>
+      {/* Always in the page: a region added together with its text is often not read out. */}
       <span class="visually-hidden" role="status">
-        {feedback === 'idle' ? '' : label}
+        {status}
       </span>
     </>
   );

@@ -3,7 +3,8 @@ import { useId } from 'preact/hooks';
 import type { Balance } from '../shared/api.ts';
 import type { CreditType } from '../shared/credits.ts';
 import { usageOf } from '../shared/usage.ts';
-import { typeTitle } from './format.ts';
+import { typeWord } from './format.ts';
+import { capitalize, plural, t } from './i18n.ts';
 
 interface Props {
   type: CreditType;
@@ -17,22 +18,21 @@ interface Props {
 export function CreditLine({ type, balance }: Props) {
   const labelId = useId();
   const usage = usageOf(balance);
+  const count = plural('creditLineCount', usage.remaining, usage.total);
   return (
     <li class="credit">
       <span class="credit-head">
         <span id={labelId} class="credit-label">
-          {typeTitle(type)} credits
+          {capitalize(t('creditLineLabel', typeWord(type)))}
         </span>
-        <span class="credit-count">
-          {usage.remaining} left of {usage.total}
-        </span>
+        <span class="credit-count">{count}</span>
       </span>
       {/* Named with aria-labelledby, not <label for>: not every tool names a meter from a label. */}
       {/* A plan that grants none of a type has nothing to measure: no meter, the count says 0. */}
       {usage.total > 0 && (
         <meter
           aria-labelledby={labelId}
-          aria-valuetext={`${usage.remaining} left of ${usage.total}`}
+          aria-valuetext={count}
           class="meter"
           data-level={usage.level}
           min={0}

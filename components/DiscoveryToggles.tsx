@@ -5,9 +5,10 @@
  */
 import './controls.css';
 import { useId, useRef, useState } from 'preact/hooks';
-import { CREDIT_LABELS, REVEAL_TYPES, type RevealType } from '../shared/credits.ts';
+import { REVEAL_TYPES, type RevealType } from '../shared/credits.ts';
 import { MAX_KEEP_AT_LEAST, type DiscoverySettings, type DiscoverySettingsPatch } from '../shared/settings.ts';
-import { typeTitle } from './format.ts';
+import { typeWord } from './format.ts';
+import { capitalize, t, type MessageKey } from './i18n.ts';
 
 interface Props {
   settings: DiscoverySettings;
@@ -24,7 +25,7 @@ interface Props {
 export function DiscoveryToggles({ settings, onChange, showGuard = false, saving = false, error = null }: Props) {
   return (
     <fieldset class="toggles" aria-busy={saving}>
-      <legend class="section-title">Automatic discovery</legend>
+      <legend class="section-title">{t('automaticDiscovery')}</legend>
       {REVEAL_TYPES.map((type) => (
         <div key={type} class="toggle">
           <Switch
@@ -43,7 +44,7 @@ export function DiscoveryToggles({ settings, onChange, showGuard = false, saving
       ))}
       {/* Always in the page, so a screen reader hears "Saving…" when it appears. */}
       <p class="toggles-status muted small" role="status">
-        {saving ? 'Saving…' : ''}
+        {saving ? t('saving') : ''}
       </p>
       {error && (
         <p class="error small" role="alert">
@@ -53,6 +54,12 @@ export function DiscoveryToggles({ settings, onChange, showGuard = false, saving
     </fieldset>
   );
 }
+
+const AUTO_REVEAL: Record<RevealType, MessageKey> = {
+  b2bEmail: 'autoReveal_b2bEmail',
+  phone: 'autoReveal_phone',
+  directEmail: 'autoReveal_directEmail',
+};
 
 function Switch({ type, on, onToggle }: { type: RevealType; on: boolean; onToggle: (on: boolean) => void }) {
   return (
@@ -67,12 +74,10 @@ function Switch({ type, on, onToggle }: { type: RevealType; on: boolean; onToggl
         />
         <span class="switch-track" aria-hidden="true" />
       </span>
-      <span>{`Automatically reveal ${CREDIT_LABELS[type]}`}</span>
+      <span>{t(AUTO_REVEAL[type])}</span>
     </label>
   );
 }
-
-const INVALID_GUARD = `Enter a whole number from 0 to ${MAX_KEEP_AT_LEAST.toLocaleString('en-US')}.`;
 
 /** The guard as typed, or null when it is not a whole number from 0 to MAX_KEEP_AT_LEAST. */
 function parseGuard(text: string): number | null {
@@ -117,7 +122,7 @@ function GuardInput({ type, saved, onCommit }: GuardProps) {
   return (
     <div class="guard">
       <label class="guard-label">
-        Keep at least{' '}
+        {t('guardBefore')}{' '}
         <input
           type="number"
           inputMode="numeric"
@@ -125,7 +130,7 @@ function GuardInput({ type, saved, onCommit }: GuardProps) {
           min={0}
           max={MAX_KEEP_AT_LEAST}
           step={1}
-          aria-label={`${typeTitle(type)} credits kept for manual reveals`}
+          aria-label={capitalize(t('guardName', typeWord(type)))}
           aria-invalid={invalid}
           aria-describedby={invalid ? errorId : undefined}
           value={draft ?? String(saved)}
@@ -139,11 +144,11 @@ function GuardInput({ type, saved, onCommit }: GuardProps) {
             if (event.key === 'Enter') commit(event.currentTarget);
           }}
         />{' '}
-        {CREDIT_LABELS[type]} credits for manual reveals
+        {t('guardAfter', typeWord(type))}
       </label>
       {invalid && (
         <p id={errorId} class="guard-error" role="alert">
-          {INVALID_GUARD}
+          {t('guardInvalid', MAX_KEEP_AT_LEAST)}
         </p>
       )}
     </div>

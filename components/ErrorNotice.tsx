@@ -1,3 +1,5 @@
+import { t } from './i18n.ts';
+
 interface Props {
   message: string;
   /** Shows a Retry button when given. */
@@ -11,7 +13,7 @@ export function ErrorNotice({ message, onRetry }: Props) {
       <p role="alert">{message}</p>
       {onRetry && (
         <button type="button" onClick={onRetry}>
-          Retry
+          {t('retry')}
         </button>
       )}
     </div>

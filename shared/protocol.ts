@@ -196,6 +196,11 @@ export const protocol = {
   popupOpened: { from: 'extensionPage', request: z.object({}) },
   /** Changes Automatic discovery settings (only the fields given); answers the settings now. */
   settingsChange: { from: 'extensionPage', request: z.object({ patch: DiscoverySettingsPatchSchema }) },
+  /**
+   * The widget was collapsed to its handle or expanded again. Stored for every tab (see
+   * shared/widget-frame.ts): the content scripts size their frames and the widgets follow.
+   */
+  widgetCollapse: { from: 'extensionPage', request: z.object({ collapsed: z.boolean() }) },
 } as const satisfies Record<string, { from: SenderKind; request: z.ZodType }>;
 
 export type MessageName = keyof typeof protocol;
@@ -212,6 +217,7 @@ export interface ResponseMap {
   signOut: SessionView;
   popupOpened: PopupState;
   settingsChange: DiscoverySettings;
+  widgetCollapse: { collapsed: boolean };
 }
 
 export type RequestOf<K extends MessageName> = z.input<(typeof protocol)[K]['request']>;

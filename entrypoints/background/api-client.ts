@@ -3,6 +3,7 @@
  * schemas, every failure turned into a value with a message that says what happened and
  * what to do. `fetch` is injected so unit tests fake the server's documented answers.
  */
+import { t } from '../../components/i18n.ts';
 import type { z } from 'zod';
 import {
   AccountSchema,
@@ -153,8 +154,8 @@ function transportFailure(serverUrl: string, error: unknown, timeoutMs: number):
   return {
     code: 'server_unreachable',
     message: timedOut
-      ? `LeadLens server at ${serverUrl} did not answer within ${Math.round(timeoutMs / 1000)} s. Check it is running, then retry.`
-      : `LeadLens server at ${serverUrl} is not reachable. Check it is running, then retry.`,
+      ? t('errServerTimeout', serverUrl, Math.round(timeoutMs / 1000))
+      : t('errServerUnreachable', serverUrl),
     status: null,
     apiCode: null,
     mayHaveCommitted: true,
@@ -164,7 +165,7 @@ function transportFailure(serverUrl: string, error: unknown, timeoutMs: number):
 function invalid(serverUrl: string, status: number, what: string): ApiFailure {
   return {
     code: 'server_invalid',
-    message: `LeadLens server at ${serverUrl} sent an answer LeadLens cannot read (${what}). Check the server address points to a LeadLens server of a matching version, then retry.`,
+    message: t('errServerUnreadable', serverUrl, what),
     status,
     apiCode: null,
     mayHaveCommitted: true,
@@ -186,7 +187,7 @@ function httpFailure(serverUrl: string, status: number, text: string): ApiFailur
   if (status === 401) {
     return {
       code: 'unauthorized',
-      message: `LeadLens server at ${serverUrl} refused the API key. Sign in again with a valid key in the LeadLens options.`,
+      message: t('errServerRefusedKey', serverUrl),
       status,
       apiCode,
       mayHaveCommitted: false,
@@ -195,7 +196,7 @@ function httpFailure(serverUrl: string, status: number, text: string): ApiFailur
   if (status >= 500) {
     return {
       code: 'server_error',
-      message: `LeadLens server at ${serverUrl} failed (HTTP ${status}). Retry in a moment; if it keeps failing, check the server's log.`,
+      message: t('errServerFailed', serverUrl, String(status)),
       status,
       apiCode,
       mayHaveCommitted: true,
@@ -204,7 +205,7 @@ function httpFailure(serverUrl: string, status: number, text: string): ApiFailur
   if (apiCode === 'idempotency_in_flight') {
     return {
       code: 'server_error',
-      message: `LeadLens server at ${serverUrl} is still working on this reveal. Retry in a moment.`,
+      message: t('errServerBusy', serverUrl),
       status,
       apiCode,
       mayHaveCommitted: true,
@@ -212,7 +213,9 @@ function httpFailure(serverUrl: string, status: number, text: string): ApiFailur
   }
   return {
     code: 'server_error',
-    message: `LeadLens server at ${serverUrl} refused the request (HTTP ${status}${serverMessage ? `: ${serverMessage}` : ''}).`,
+    message: serverMessage
+      ? t('errServerRefusedWithReason', serverUrl, String(status), serverMessage)
+      : t('errServerRefused', serverUrl, String(status)),
     status,
     apiCode,
     mayHaveCommitted: false,

@@ -10,6 +10,7 @@
  * never revealed). Deciding and reserving happen with nothing awaited in between, so two
  * plans at once never both spend the last credit above the guard.
  */
+import { t } from '../../components/i18n.ts';
 import { REVEAL_TYPES, type RevealType } from '../../shared/credits.ts';
 import {
   needsAvailability,
@@ -134,7 +135,7 @@ async function readAvailability(
       ok: false,
       error: {
         code: 'server_invalid',
-        message: `Automatic reveal did not run: LeadLens server at ${session.serverUrl} answered for another lead (${answer.data.lead}). Reveal by hand or reload.`,
+        message: t('errAutomaticOtherLead', session.serverUrl, answer.data.lead),
       },
     };
   }
@@ -177,7 +178,7 @@ async function freshEnough(
 }
 
 function automaticFailure(error: MessageError): MessageError {
-  return { code: error.code, message: `Automatic reveal did not run: ${error.message}` };
+  return { code: error.code, message: t('errAutomaticFailed', error.message) };
 }
 
 function failAll(view: DiscoveryView, error: MessageError): DiscoveryView {

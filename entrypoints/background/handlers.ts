@@ -2,6 +2,7 @@
  * What each message does, once the router has checked its shape and sender. Handlers read
  * everything that must survive from storage (IndexedDB, storage.session) on every call.
  */
+import { t } from '../../components/i18n.ts';
 import { REVEAL_TYPES } from '../../shared/credits.ts';
 import type { Reply, SessionView } from '../../shared/protocol.ts';
 import { updateBadge } from './badge.ts';
@@ -14,6 +15,7 @@ import type { Handlers } from './router.ts';
 import { activeSession, readSession, refreshAccount, signIn, signOut, viewOf } from './session.ts';
 import { changeSettings, readSettings } from './settings.ts';
 import { forgetTab, rememberProfile, widgetState } from './tabs.ts';
+import { setWidgetCollapsed } from './widget-collapse.ts';
 
 /**
  * Receives work that outlives the message that started it (automatic discovery after
@@ -30,10 +32,12 @@ export function createHandlers(
     async profileSeen({ profile }, sender) {
       // The router only lets content scripts in tabs through; tabId is set.
       if (sender.tabId === null) return { ok: true, data: { signedIn: false } };
-      await rememberProfile(sender.tabId, profile);
+      const newLead = await rememberProfile(sender.tabId, profile);
       const session = await activeSession(ctx);
       // The content script mounts the widget when this answers; the plan runs beside it.
-      if (session) track(discover(ctx, inFlight, sender.tabId, profile.slug));
+      // The same lead read again (a richer reading, a sub-page) keeps the plan it has: a
+      // toggle turned on since must not reach a profile already open.
+      if (session && newLead) track(discover(ctx, inFlight, sender.tabId, profile.slug));
       // Nothing but this flag goes back to a content script: no key, no contact data.
       return { ok: true, data: { signedIn: session !== null } };
     },
@@ -79,7 +83,7 @@ export function createHandlers(
           ok: false,
           error: {
             code: 'storage_failed',
-            message: `LeadLens could not save the setting (${describeError(error)}). Free some disk space, then try again.`,
+            message: t('errSettingNotSaved', describeError(error)),
           },
         };
       }
@@ -88,6 +92,21 @@ export function createHandlers(
         .then((record) => updateBadge(ctx, record))
         .catch((error: unknown) => console.warn('LeadLens: could not update the badge', error));
       return { ok: true, data: settings };
+    },
+    async widgetCollapse({ collapsed }) {
+      try {
+        await setWidgetCollapsed(collapsed);
+      } catch (error) {
+        return {
+          ok: false,
+          error: {
+            code: 'storage_failed',
+            message: t('errSettingNotSaved', describeError(error)),
+          },
+        };
+      }
+      // No push: the frames and the widgets follow storage.onChanged themselves.
+      return { ok: true, data: { collapsed } };
     },
     async accountRefresh(): Promise<Reply<SessionView>> {
       const session = await activeSession(ctx);

@@ -10,8 +10,10 @@
  * is lost when the worker stops, and then the persisted idempotency key makes the retry a
  * replay (one charge).
  */
+import { typeWord } from '../../components/format.ts';
+import { t } from '../../components/i18n.ts';
 import type { Balances } from '../../shared/api.ts';
-import { CREDIT_LABELS, type RevealType } from '../../shared/credits.ts';
+import type { RevealType } from '../../shared/credits.ts';
 import type { LeadView, MessageError, Reply, RevealOutcome, TypeView } from '../../shared/protocol.ts';
 import { normalizeSlug } from '../../shared/slug.ts';
 import {
@@ -109,13 +111,13 @@ export async function reveal(
   options: RevealOptions = {},
 ): Promise<Reply<RevealOutcome>> {
   const session = await activeSession(ctx);
-  if (!session) return { ok: false, error: signedOutError };
+  if (!session) return { ok: false, error: signedOutError() };
   const slug = normalizeSlug(payload.slug);
   const profile = tabId === null ? null : await profileOf(tabId);
   if (slug === null || profile?.slug !== slug) {
     return {
       ok: false,
-      error: { code: 'no_profile', message: 'This tab no longer shows that profile. Reload the page and try again.' },
+      error: { code: 'no_profile', message: t('errTabLeftProfile') },
     };
   }
   // The schema refuses repeated types. One order from here on: every request for a set of
@@ -127,7 +129,7 @@ export async function reveal(
       ok: false,
       error: {
         code: 'signed_out',
-        message: 'You switched accounts while LeadLens was revealing: nothing was revealed.',
+        message: t('errAccountSwitched'),
       },
     };
   }
@@ -178,7 +180,7 @@ export async function reveal(
   const after = await readSession(ctx);
   if (after?.state !== 'signedIn') {
     const reason = after?.state === 'signedOut' ? after.reason : null;
-    return { ok: false, error: { code: 'signed_out', message: reason?.message ?? signedOutError.message } };
+    return { ok: false, error: { code: 'signed_out', message: reason?.message ?? signedOutError().message } };
   }
   const afterPool = scopeOf(after);
   if (afterPool !== pool) {
@@ -255,7 +257,7 @@ async function runJob(
     if (normalizeSlug(answer.data.lead) !== slug) {
       const error: MessageError = {
         code: 'server_invalid',
-        message: `LeadLens server at ${current.serverUrl} answered for another lead (${answer.data.lead}). Nothing was saved; retry.`,
+        message: t('errOtherLead', current.serverUrl, answer.data.lead),
       };
       return { views: { ...views, ...errorViews(ask, error) }, balances: null };
     }
@@ -269,7 +271,7 @@ async function runJob(
         answered[type] = {
           status: 'error',
           code: 'server_invalid',
-          message: `LeadLens server at ${current.serverUrl} did not answer for ${CREDIT_LABELS[type]}. Retry.`,
+          message: t('errNoAnswerForType', current.serverUrl, typeWord(type)),
         };
       } else if (result.status === 'revealed') {
         const paid: CachedType = { values: result.values, revealedAt };
@@ -288,7 +290,7 @@ async function runJob(
     } catch (error) {
       warning = {
         code: 'storage_failed',
-        message: `The revealed data is shown but could not be saved in this browser (${describeError(error)}). Nothing is lost: the server shows it again for free.`,
+        message: t('errNotSavedLocally', describeError(error)),
       };
     }
     await recordBalances(ctx, current, answer.data.balances);
@@ -308,7 +310,7 @@ async function runJob(
   } catch (error) {
     const failure: MessageError = {
       code: 'internal',
-      message: `LeadLens failed while revealing (${describeError(error)}). Retry; nothing was charged twice.`,
+      message: t('errRevealFailed', describeError(error)),
     };
     return { views: errorViews(types, failure), balances: null };
   }

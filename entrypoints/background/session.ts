@@ -3,6 +3,7 @@
  * background's IndexedDB, which content scripts cannot open. Nothing of it goes to
  * `storage.local`, which content scripts can read; pages get it through `sessionGet`.
  */
+import { t } from '../../components/i18n.ts';
 import type { Balances } from '../../shared/api.ts';
 import { CREDIT_TYPES } from '../../shared/credits.ts';
 import { creditTotal } from '../../shared/usage.ts';
@@ -55,10 +56,10 @@ export function apiFor(ctx: BackgroundContext, session: Pick<ActiveSession, 'ser
   });
 }
 
-export const signedOutError: MessageError = {
-  code: 'signed_out',
-  message: 'You are not signed in to LeadLens. Open the LeadLens options and sign in.',
-};
+/** A function, not a constant: its words are read in the browser's language when needed. */
+export function signedOutError(): MessageError {
+  return { code: 'signed_out', message: t('errSignedOut') };
+}
 
 export async function signIn(ctx: BackgroundContext, rawUrl: string, rawKey: string): Promise<Reply<SessionView>> {
   const server = normalizeServerUrl(rawUrl);
@@ -70,7 +71,7 @@ export async function signIn(ctx: BackgroundContext, rawUrl: string, rawKey: str
       ok: false,
       error: {
         code: 'permission_denied',
-        message: `LeadLens is not allowed to contact ${server.origin}. Click Sign in again and allow access when the browser asks.`,
+        message: t('errNotAllowed', server.origin),
       },
     };
   }
@@ -81,7 +82,7 @@ export async function signIn(ctx: BackgroundContext, rawUrl: string, rawKey: str
       account.error.code === 'unauthorized'
         ? {
             code: 'unauthorized',
-            message: `LeadLens server at ${server.url} refused this API key. Check the key and try again.`,
+            message: t('errKeyRefused', server.url),
           }
         : { code: account.error.code, message: account.error.message };
     return { ok: false, error };
@@ -101,7 +102,7 @@ export async function signIn(ctx: BackgroundContext, rawUrl: string, rawKey: str
       ok: false,
       error: {
         code: 'storage_failed',
-        message: `LeadLens could not save your session in the browser's storage (${describeError(error)}). Free some disk space, then sign in again.`,
+        message: t('errSessionNotSaved', describeError(error)),
       },
     };
   }

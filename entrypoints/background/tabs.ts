@@ -30,11 +30,17 @@ interface TabDiscovery {
   view: DiscoveryView;
 }
 
-export async function rememberProfile(tabId: number, profile: ProfileSnapshot): Promise<void> {
-  // A new profile starts without a plan: the previous lead's costs must not show for it.
-  await browser.storage.session.remove(discoveryKey(tabId));
+/**
+ * Records the profile tab `tabId` shows. Answers whether it is another lead than the tab
+ * held: the same lead read again (a richer reading of the page, a sub-page) keeps its plan.
+ */
+export async function rememberProfile(tabId: number, profile: ProfileSnapshot): Promise<boolean> {
+  const newLead = (await profileOf(tabId))?.slug !== profile.slug;
+  // A new lead starts without a plan: the previous lead's costs must not show for it.
+  if (newLead) await browser.storage.session.remove(discoveryKey(tabId));
   await browser.storage.session.set({ [profileKey(tabId)]: profile });
   void push({ leadlensPush: 1, kind: 'tabProfileChanged', tabId });
+  return newLead;
 }
 
 export async function forgetTab(tabId: number): Promise<void> {

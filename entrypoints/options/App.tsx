@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDate, planName } from '../../components/format.ts';
+import { t } from '../../components/i18n.ts';
 import { useStore } from '../../components/useStore.ts';
 import type { SessionView } from '../../shared/protocol.ts';
 import { DEFAULT_SERVER_URL, type OptionsStore } from './store.ts';
@@ -11,12 +12,12 @@ export function App({ store }: { store: OptionsStore }) {
 
   return (
     <main class="page">
-      <h1>LeadLens settings</h1>
+      <h1>{t('optionsTitle')}</h1>
       {session === null && loadError !== null ? (
         <ErrorNotice message={loadError} onRetry={() => void load()} />
       ) : session === null ? (
         <p class="muted" aria-busy="true">
-          Loading…
+          {t('loading')}
         </p>
       ) : session.signedIn ? (
         <SignedIn session={session} busy={busy} error={error} onSignOut={() => void signOut()} />
@@ -49,10 +50,10 @@ function SignInForm({ busy, error, onSignIn }: FormProps) {
 
   return (
     <section aria-labelledby="sign-in-title">
-      <h2 id="sign-in-title">Sign in</h2>
-      <p class="muted">Use the server address and the API key your workspace admin gave you.</p>
+      <h2 id="sign-in-title">{t('signInTitle')}</h2>
+      <p class="muted">{t('signInHelp')}</p>
       <form class="form" onSubmit={onSubmit} noValidate>
-        <label for="server-url">Server URL</label>
+        <label for="server-url">{t('serverUrl')}</label>
         <input
           id="server-url"
           name="serverUrl"
@@ -63,7 +64,7 @@ function SignInForm({ busy, error, onSignIn }: FormProps) {
           value={serverUrl}
           onInput={(event) => setServerUrl(event.currentTarget.value)}
         />
-        <label for="api-key">API key</label>
+        <label for="api-key">{t('apiKey')}</label>
         <input
           id="api-key"
           name="apiKey"
@@ -79,7 +80,7 @@ function SignInForm({ busy, error, onSignIn }: FormProps) {
           </p>
         )}
         <button type="submit" class="primary" disabled={busy} aria-busy={busy ? 'true' : undefined}>
-          Sign in
+          {t('signIn')}
         </button>
       </form>
     </section>
@@ -97,18 +98,18 @@ function SignedIn({ session, busy, error, onSignOut }: SignedInProps) {
   const { user, workspace } = session.account;
   return (
     <section aria-labelledby="account-title">
-      <h2 id="account-title">Account</h2>
-      <p role="status">Signed in. Open a LinkedIn profile to reveal its contact data.</p>
+      <h2 id="account-title">{t('account')}</h2>
+      <p role="status">{t('signedInStatus')}</p>
       <dl class="facts">
-        <dt>Signed in as</dt>
+        <dt>{t('signedInAs')}</dt>
         <dd>{user.email}</dd>
-        <dt>Workspace</dt>
+        <dt>{t('workspace')}</dt>
         <dd>{workspace.name}</dd>
-        <dt>Plan</dt>
+        <dt>{t('plan')}</dt>
         <dd>{planName(workspace.plan)}</dd>
-        <dt>Renews</dt>
+        <dt>{t('renews')}</dt>
         <dd>{formatDate(workspace.renewsAt)}</dd>
-        <dt>Server</dt>
+        <dt>{t('server')}</dt>
         <dd>{session.serverUrl}</dd>
       </dl>
       {error && (
@@ -117,7 +118,7 @@ function SignedIn({ session, busy, error, onSignOut }: SignedInProps) {
         </p>
       )}
       <button type="button" disabled={busy} onClick={onSignOut}>
-        Sign out
+        {t('signOut')}
       </button>
     </section>
   );

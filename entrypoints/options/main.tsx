@@ -1,5 +1,6 @@
 import '../../components/theme.css';
 import { render } from 'preact';
+import { applyDocumentLanguage } from '../../components/i18n.ts';
 import { browser } from 'wxt/browser';
 import { send } from '../../messaging/client.ts';
 import { onPush } from '../../messaging/pushes.ts';
@@ -12,6 +13,7 @@ const store = createOptionsStore({
 });
 onPush((push) => store.getState().receive(push));
 
+applyDocumentLanguage(document, 'optionsTitle');
 const root = document.getElementById('app');
 if (root) render(<App store={store} />, root);
 void store.getState().load();

@@ -6,6 +6,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Send } from '../../messaging/client.ts';
 import type { Push, SessionView } from '../../shared/protocol.ts';
 import { normalizeServerUrl } from '../../shared/server-url.ts';
+import { t } from '../../components/i18n.ts';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
 
@@ -60,7 +61,7 @@ export function createOptionsStore({ send, requestOrigins }: OptionsDeps): Optio
       }
       const key = apiKey.trim();
       if (!key) {
-        set({ error: 'Enter your API key.' });
+        set({ error: t('enterApiKey') });
         return;
       }
       set({ busy: true, error: null });
@@ -74,7 +75,7 @@ export function createOptionsStore({ send, requestOrigins }: OptionsDeps): Optio
         if (!granted) {
           set({
             busy: false,
-            error: `LeadLens needs your permission to reach ${new URL(checked.url).host}. Sign in again and allow it.`,
+            error: t('needsPermission', new URL(checked.url).host),
           });
           return;
         }

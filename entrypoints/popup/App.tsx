@@ -2,6 +2,7 @@ import { CreditLine } from '../../components/CreditLine.tsx';
 import { DiscoveryToggles } from '../../components/DiscoveryToggles.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDate, planName } from '../../components/format.ts';
+import { plural, t } from '../../components/i18n.ts';
 import { useStore } from '../../components/useStore.ts';
 import type { Account } from '../../shared/api.ts';
 import { CREDIT_TYPES } from '../../shared/credits.ts';
@@ -21,7 +22,7 @@ export function App({ store }: { store: PopupStore }) {
           <ErrorNotice message={loadError} onRetry={() => void load()} />
         ) : (
           <p class="muted" aria-busy="true">
-            Loading…
+            {t('loading')}
           </p>
         )}
       </main>
@@ -33,9 +34,9 @@ export function App({ store }: { store: PopupStore }) {
       <main class="popup">
         <p class="brand">LeadLens</p>
         {session.reason && <p role="alert">{session.reason.message}</p>}
-        <p>You are signed out. Sign in to see your credits and reveal contact data on profiles.</p>
+        <p>{t('popupSignedOut')}</p>
         <button type="button" class="primary" onClick={openOptions}>
-          Sign in
+          {t('signIn')}
         </button>
         {openError && <ErrorNotice message={openError} />}
       </main>
@@ -52,22 +53,22 @@ export function App({ store }: { store: PopupStore }) {
           {user.email}
         </p>
         <p class="muted ellipsis" title={workspace.name}>
-          {workspace.name} · {planName(workspace.plan)} plan
+          {t('workspacePlan', workspace.name, planName(workspace.plan))}
         </p>
         <p class="muted">{poolText(session.account.pool)}</p>
       </div>
       <section class="popup-section" aria-labelledby="credits-title">
         <h1 id="credits-title" class="section-title">
-          Credits
+          {t('credits')}
         </h1>
-        <ul class="credits" aria-label="Credits">
+        <ul class="credits" aria-label={t('credits')}>
           {CREDIT_TYPES.map((type) => (
             <CreditLine key={type} type={type} balance={balances[type]} />
           ))}
         </ul>
-        <p class="muted small">Renews on {formatDate(workspace.renewsAt)}</p>
+        <p class="muted small">{t('renewsOn', formatDate(workspace.renewsAt))}</p>
         <CreditWarnings balances={balances} renewsAt={workspace.renewsAt} />
-        {refreshError && <ErrorNotice message={`Showing the last known credits. ${refreshError}`} />}
+        {refreshError && <ErrorNotice message={t('lastKnownCredits', refreshError)} />}
       </section>
       {settings && (
         <DiscoveryToggles
@@ -79,7 +80,7 @@ export function App({ store }: { store: PopupStore }) {
         />
       )}
       <button type="button" class="link" onClick={openOptions}>
-        Settings
+        {t('settings')}
       </button>
       {openError && <ErrorNotice message={openError} />}
     </main>
@@ -88,6 +89,6 @@ export function App({ store }: { store: PopupStore }) {
 
 /** R8: free plans keep credits per user; paid plans share the workspace's pool. */
 function poolText(pool: Account['pool']): string {
-  if (pool.kind === 'personal') return 'Personal credits';
-  return `Shared by ${pool.members} ${pool.members === 1 ? 'member' : 'members'}`;
+  if (pool.kind === 'personal') return t('personalCredits');
+  return plural('sharedBy', pool.members);
 }

@@ -1,4 +1,5 @@
-import { formatDate, typeTitle } from '../../components/format.ts';
+import { formatDate, typeTitle, typeWord } from '../../components/format.ts';
+import { capitalize, formatPercent, plural, t } from '../../components/i18n.ts';
 import type { Balances } from '../../shared/api.ts';
 import { CREDIT_TYPES, type CreditType } from '../../shared/credits.ts';
 import { usageOf, usedPercent, type Usage } from '../../shared/usage.ts';
@@ -21,7 +22,7 @@ export function CreditWarnings({ balances, renewsAt }: Props) {
   return (
     <div role="status" class="warnings-region">
       {warnings.length > 0 && (
-        <ul class="warnings" aria-label="Credit warnings">
+        <ul class="warnings" aria-label={t('creditWarnings')}>
           {warnings.map(({ type, usage }) => (
             <li key={type} class="warning" data-level={usage.level}>
               {warningText(type, usage, renewsAt)}
@@ -34,6 +35,6 @@ export function CreditWarnings({ balances, renewsAt }: Props) {
 }
 
 function warningText(type: CreditType, usage: Usage, renewsAt: string): string {
-  if (usage.level === 'empty') return `${typeTitle(type)} credits are used up until ${formatDate(renewsAt)}`;
-  return `${typeTitle(type)}: ${usedPercent(usage)}% used, ${usage.remaining} left`;
+  if (usage.level === 'empty') return capitalize(t('creditsUsedUp', typeWord(type), formatDate(renewsAt)));
+  return plural('creditsUsedPercent', usage.remaining, typeTitle(type), formatPercent(usedPercent(usage)));
 }

@@ -1,6 +1,7 @@
 import '../../components/theme.css';
 import './popup.css';
 import { render } from 'preact';
+import { applyDocumentLanguage } from '../../components/i18n.ts';
 import { openOptionsPage, send } from '../../messaging/client.ts';
 import { onPush } from '../../messaging/pushes.ts';
 import { App } from './App.tsx';
@@ -18,6 +19,7 @@ onPush((push) => store.getState().receive(push));
 // Ask before the first render: the figures are on screen as soon as the background answers.
 void store.getState().load();
 
+applyDocumentLanguage(document);
 const root = document.getElementById('app');
 if (root) render(<App store={store} />, root);
 

@@ -5,6 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Send } from '../../messaging/client.ts';
 import type { PoolScope, Push, Reply, SessionView } from '../../shared/protocol.ts';
+import { t } from '../../components/i18n.ts';
 import { withPending, type DiscoverySettings, type DiscoverySettingsPatch } from '../../shared/settings.ts';
 
 export interface PopupDeps {
@@ -114,7 +115,7 @@ export function createPopupStore({ send, openOptions }: PopupDeps): PopupStore {
         const pendingChanges = state.pendingChanges.filter((change) => change.id !== id);
         return reply.ok
           ? { pendingChanges, savedSettings: reply.data }
-          : { pendingChanges, settingsError: `Your change was not saved. ${reply.error.message}` };
+          : { pendingChanges, settingsError: t('settingsNotSaved', reply.error.message) };
       });
     },
 

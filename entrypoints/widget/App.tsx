@@ -1,12 +1,14 @@
-import { useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CopyText } from '../../components/clipboard.ts';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { DiscoveryToggles } from '../../components/DiscoveryToggles.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { formatDate, typeTitle } from '../../components/format.ts';
+import { formatDate, typeTitle, typeWord } from '../../components/format.ts';
+import { formatList, plural, t, type MessageKey } from '../../components/i18n.ts';
 import { useStore } from '../../components/useStore.ts';
 import type { ContactValue } from '../../shared/api.ts';
-import { CREDIT_LABELS, REVEAL_TYPES, type RevealType } from '../../shared/credits.ts';
+import { REVEAL_TYPES, type RevealType } from '../../shared/credits.ts';
 import type { Cost } from '../../shared/discovery.ts';
 import type { ProfileSnapshot, SessionView } from '../../shared/protocol.ts';
 import { rowView, shownSettings, type RowView, type WidgetStore } from './store.ts';
@@ -17,49 +19,109 @@ interface Props {
   copy?: CopyText;
 }
 
-/** The widget shown beside a profile: the lead, and one row per reveal type. */
-export function App({ store, copy }: Props) {
-  const state = useStore(store);
-  const { view } = state;
+/** The buttons that collapse and expand the widget, focused after a toggle the user made here. */
+const COLLAPSE_ID = 'leadlens-collapse';
+const EXPAND_ID = 'leadlens-expand';
 
-  if (state.phase === 'loading' && !view) {
+/**
+ * The widget shown beside a profile: the lead and one row per reveal type, or, collapsed, a
+ * small handle. Collapsed or not is stored for every tab; the content script sizes the frame
+ * from the same flag. Escape collapses it (this page only hears keys while focus is in it).
+ */
+export function App({ store, copy }: Props) {
+  const collapsed = useStore(store, (state) => state.collapsed);
+  // Set by a toggle made here (a click, Escape): the focus follows to the other button.
+  // A change made in another tab moves no focus.
+  const moveFocus = useRef(false);
+  const toggle = (next: boolean) => {
+    moveFocus.current = true;
+    void store.getState().setCollapsed(next);
+  };
+
+  useEffect(() => {
+    if (collapsed !== false) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      event.preventDefault();
+      toggle(true);
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [collapsed]);
+
+  useEffect(() => {
+    if (!moveFocus.current || collapsed === null) return;
+    moveFocus.current = false;
+    document.getElementById(collapsed ? EXPAND_ID : COLLAPSE_ID)?.focus();
+  }, [collapsed]);
+
+  // A moment while the flag is read: nothing rather than the wrong size's content.
+  if (collapsed === null) return <main class="widget" aria-busy="true" />;
+  if (collapsed) {
     return (
-      <main class="widget" aria-busy="true">
-        <Brand />
-        <p class="muted">Loading…</p>
+      <main class="collapsed">
+        <button
+          type="button"
+          id={EXPAND_ID}
+          class="handle"
+          aria-label={t('widgetExpand')}
+          title={t('widgetExpand')}
+          onClick={() => toggle(false)}
+        >
+          <span class="brand">LeadLens</span>
+          <span class="handle-chevron" aria-hidden="true">
+            ‹
+          </span>
+        </button>
       </main>
     );
   }
+  return <Widget store={store} copy={copy} onCollapse={() => toggle(true)} />;
+}
+
+function Widget({ store, copy, onCollapse }: Props & { onCollapse: () => void }) {
+  const state = useStore(store);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const { view } = state;
+  const bar = (settings: boolean, children: ComponentChildren) => (
+    <main class="widget" aria-busy={state.phase === 'loading' && !view ? 'true' : undefined}>
+      <div class="widget-bar">
+        <p class="brand">LeadLens</p>
+        <div class="widget-actions">
+          {settings && <SettingsButton open={settingsOpen} onToggle={() => setSettingsOpen(!settingsOpen)} />}
+          <button
+            type="button"
+            id={COLLAPSE_ID}
+            class="icon-button"
+            aria-label={t('widgetCollapse')}
+            title={t('widgetCollapse')}
+            onClick={onCollapse}
+          >
+            <span aria-hidden="true">−</span>
+          </button>
+        </div>
+      </div>
+      {settings && <SettingsPanel store={store} open={settingsOpen} />}
+      {children}
+    </main>
+  );
+
+  if (state.phase === 'loading' && !view) return bar(false, <p class="muted">{t('loading')}</p>);
   if (state.phase === 'failed' || !view) {
-    return (
-      <main class="widget">
-        <Brand />
-        <ErrorNotice
-          message={state.loadError?.message ?? 'LeadLens could not load this lead.'}
-          onRetry={() => void state.load()}
-        />
-      </main>
+    return bar(
+      false,
+      <ErrorNotice message={state.loadError?.message ?? t('widgetLoadFailed')} onRetry={() => void state.load()} />,
     );
   }
-  if (!view.profile) {
-    return (
-      <main class="widget">
-        <Brand />
-        <p class="muted">LeadLens shows a lead on LinkedIn profile pages. Reload the page if it is one.</p>
-      </main>
-    );
-  }
+  if (!view.profile) return bar(false, <p class="muted">{t('widgetNoProfile')}</p>);
 
   const session = view.session;
-  return (
-    <main class="widget">
-      <div class="widget-bar">
-        <Brand />
-        {session.signedIn && <SettingsButton store={store} />}
-      </div>
+  return bar(
+    session.signedIn,
+    <>
       <Lead profile={view.profile} />
       {session.signedIn ? (
-        <ul class="rows" aria-label="Contact data">
+        <ul class="rows" aria-label={t('widgetContactData')}>
           {REVEAL_TYPES.map((type) => (
             <RevealRow
               key={type}
@@ -74,9 +136,9 @@ export function App({ store, copy }: Props) {
       ) : (
         <div class="notice">
           {session.reason && <p role="alert">{session.reason.message}</p>}
-          <p>Sign in to LeadLens to reveal this lead's contact data.</p>
+          <p>{t('widgetSignInPrompt')}</p>
           <button type="button" class="primary" onClick={() => state.signIn()}>
-            Sign in
+            {t('signIn')}
           </button>
         </div>
       )}
@@ -85,59 +147,58 @@ export function App({ store, copy }: Props) {
           {state.warning.message}
         </p>
       )}
-    </main>
+    </>,
   );
 }
 
-function Brand() {
-  return <p class="brand">LeadLens</p>;
+/** Shows and hides the discovery toggles (as in the popup, which also has the guard). */
+function SettingsButton({ open, onToggle }: { open: boolean; onToggle: () => void }) {
+  return (
+    <button
+      type="button"
+      class="icon-button"
+      aria-expanded={open}
+      aria-controls="discovery-settings"
+      title={t('discoverySettings')}
+      onClick={onToggle}
+    >
+      <span aria-hidden="true">⚙</span>
+      <span class="visually-hidden">{t('discoverySettings')}</span>
+    </button>
+  );
 }
 
-/** The discovery toggles behind a button, as in the popup (which also has the guard). */
-function SettingsButton({ store }: { store: WidgetStore }) {
-  const [open, setOpen] = useState(false);
+function SettingsPanel({ store, open }: { store: WidgetStore; open: boolean }) {
   const settings = useStore(store, shownSettings);
   const saving = useStore(store, (state) => state.pendingSettings.length > 0);
   const error = useStore(store, (state) => state.settingsError);
   if (!settings) return null;
+  // Always in the page (hidden when closed), so aria-controls names an element.
   return (
-    <>
-      <button
-        type="button"
-        class="icon-button"
-        aria-expanded={open}
-        aria-controls="discovery-settings"
-        onClick={() => setOpen(!open)}
-      >
-        <span aria-hidden="true">⚙</span>
-        <span class="visually-hidden">Discovery settings</span>
-      </button>
-      {/* Always in the page (hidden when closed), so aria-controls names an element. */}
-      <div id="discovery-settings" class="settings-panel" hidden={!open}>
-        {open && (
-          <DiscoveryToggles
-            settings={settings}
-            onChange={(patch) => void store.getState().changeSettings(patch)}
-            saving={saving}
-            error={error}
-          />
-        )}
-        <p class="muted small">Applies to the next profiles you open. The popup also has the spending guard.</p>
-      </div>
-    </>
+    <div id="discovery-settings" class="settings-panel" hidden={!open}>
+      {open && (
+        <DiscoveryToggles
+          settings={settings}
+          onChange={(patch) => void store.getState().changeSettings(patch)}
+          saving={saving}
+          error={error}
+        />
+      )}
+      <p class="muted small">{t('widgetSettingsNote')}</p>
+    </div>
   );
 }
 
-const FIELD_WORDS: Record<ProfileSnapshot['unreadable'][number], string> = {
-  name: 'name',
-  headline: 'headline',
-  company: 'company',
-  location: 'location',
+const FIELD_WORDS: Record<ProfileSnapshot['unreadable'][number], MessageKey> = {
+  name: 'fieldName',
+  headline: 'fieldHeadline',
+  company: 'fieldCompany',
+  location: 'fieldLocation',
 };
 
 function Lead({ profile }: { profile: ProfileSnapshot }) {
   const name = profile.name ?? profile.slug;
-  const unreadable = profile.unreadable.map((field) => FIELD_WORDS[field]);
+  const unreadable = profile.unreadable.map((field) => t(FIELD_WORDS[field]));
   return (
     <header class="lead">
       <h1 class="lead-name ellipsis" dir="auto" title={name}>
@@ -150,25 +211,26 @@ function Lead({ profile }: { profile: ProfileSnapshot }) {
       )}
       {profile.company && (
         <p class="ellipsis" dir="auto" title={profile.company}>
-          <span class="visually-hidden">Company: </span>
+          <span class="visually-hidden">{t('leadCompany')} </span>
           {profile.company}
         </p>
       )}
       {profile.location && (
         <p class="ellipsis muted" dir="auto" title={profile.location}>
-          <span class="visually-hidden">Location: </span>
+          <span class="visually-hidden">{t('leadLocation')} </span>
           {profile.location}
         </p>
       )}
-      {unreadable.length > 0 && <p class="muted small">Could not read the {listWords(unreadable)} on this page.</p>}
+      {unreadable.length > 0 && <p class="muted small">{t('unreadableFields', formatList(unreadable))}</p>}
     </header>
   );
 }
 
-function listWords(words: string[]): string {
-  if (words.length < 2) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words.at(-1) ?? ''}`;
-}
+const REVEAL_NAMES: Record<RevealType, MessageKey> = {
+  b2bEmail: 'reveal_b2bEmail',
+  phone: 'reveal_phone',
+  directEmail: 'reveal_directEmail',
+};
 
 interface RowProps {
   type: RevealType;
@@ -179,7 +241,7 @@ interface RowProps {
 }
 
 function RevealRow({ type, row, reveal, session, copy }: RowProps) {
-  const words = CREDIT_LABELS[type];
+  const word = typeWord(type);
   const titleId = `row-${type}`;
 
   let body;
@@ -191,24 +253,24 @@ function RevealRow({ type, row, reveal, session, copy }: RowProps) {
           <button
             type="button"
             class="primary"
-            aria-label={`Reveal ${words}`}
+            aria-label={t(REVEAL_NAMES[type])}
             disabled={pending}
             aria-busy={pending ? 'true' : undefined}
             onClick={reveal}
           >
-            {pending ? 'Revealing…' : 'Reveal'}
+            {pending ? t('revealing') : t('revealButton')}
           </button>
           {row.kind === 'ready' && (
             <span class="muted small cost">
               {costWords(type, row.cost)}
-              {row.cost !== 'free' && row.cost !== 'noData' && row.remaining !== null && ` · ${row.remaining} left`}
+              {row.cost !== 'free' &&
+                row.cost !== 'noData' &&
+                row.remaining !== null &&
+                ` · ${plural('creditsLeft', row.remaining)}`}
             </span>
           )}
           {row.kind === 'ready' && row.kept !== null && (
-            <p class="muted small">
-              Not revealed automatically: {row.kept} {words} credit{row.kept === 1 ? ' is' : 's are'} kept for your
-              clicks.
-            </p>
+            <p class="muted small">{plural('keptForClicks', row.kept, word)}</p>
           )}
         </div>
       );
@@ -224,20 +286,18 @@ function RevealRow({ type, row, reveal, session, copy }: RowProps) {
       </ul>
     );
   } else if (row.status === 'notFound') {
-    body = <p role="status">No {words} found. Nothing was charged.</p>;
+    body = <p role="status">{t('notFound', word)}</p>;
   } else if (row.status === 'insufficientCredits') {
     // Credits can come back (an admin adds some, the month renews): the background reads the
     // figures again before it refuses once more.
     body = (
       <div class="notice">
         <div role="status">
-          <p>
-            Out of {words} credits: {row.remaining} left.
-          </p>
+          <p>{plural('outOfCredits', row.remaining, word)}</p>
           <p class="muted small">{outOfCreditsAdvice(type, session)}</p>
         </div>
         <button type="button" onClick={reveal}>
-          Check again
+          {t('checkAgain')}
         </button>
       </div>
     );
@@ -257,18 +317,18 @@ function RevealRow({ type, row, reveal, session, copy }: RowProps) {
 
 /** What a click costs, beside the button: "1 phone credit", "Free, already paid", "No data". */
 function costWords(type: RevealType, cost: Cost): string {
-  if (cost === 'free') return 'Free, already paid';
-  if (cost === 'noData') return 'No data';
-  return `1 ${CREDIT_LABELS[type]} credit`;
+  if (cost === 'free') return t('costFree');
+  if (cost === 'noData') return t('costNoData');
+  return plural('costCredits', 1, typeWord(type));
 }
 
 function outOfCreditsAdvice(type: RevealType, session: Extract<SessionView, { signedIn: true }>): string {
   const { plan, renewsAt } = session.account.workspace;
-  const renewal = `Credits renew on ${formatDate(renewsAt)}.`;
-  if (plan === 'free') return `${renewal} Upgrade to a paid plan for more.`;
+  const renewal = t('creditsRenewOn', formatDate(renewsAt));
+  if (plan === 'free') return `${renewal} ${t('upgradeForMore')}`;
   // There are no B2B email add-ons (R10).
   if (type === 'b2bEmail') return renewal;
-  return `${renewal} A workspace admin can add more ${CREDIT_LABELS[type]} credits.`;
+  return `${renewal} ${t('adminCanAdd', typeWord(type))}`;
 }
 
 function Value({ value, copy }: { value: ContactValue; copy: CopyText | undefined }) {
@@ -277,7 +337,9 @@ function Value({ value, copy }: { value: ContactValue; copy: CopyText | undefine
       <span class="value-text ellipsis" dir="ltr" title={value.value}>
         {value.value}
       </span>
-      {value.phoneKind && <span class="tag">{value.phoneKind === 'mobile' ? 'Mobile' : 'Landline'}</span>}
+      {value.phoneKind && (
+        <span class="tag">{value.phoneKind === 'mobile' ? t('phoneMobile') : t('phoneLandline')}</span>
+      )}
       <CopyButton value={value.value} copy={copy} />
     </li>
   );

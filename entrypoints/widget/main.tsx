@@ -4,6 +4,7 @@
  */
 import '../../components/theme.css';
 import { render } from 'preact';
+import { applyDocumentLanguage } from '../../components/i18n.ts';
 import { openOptionsPage, send } from '../../messaging/client.ts';
 import { onPush } from '../../messaging/pushes.ts';
 import { App } from './App.tsx';
@@ -12,6 +13,7 @@ import { createWidgetStore } from './store.ts';
 const store = createWidgetStore({ send, openOptions: openOptionsPage });
 onPush((push) => store.getState().receive(push));
 
+applyDocumentLanguage(document);
 const root = document.getElementById('app');
 if (root) render(<App store={store} />, root);
 // The mark lets benchmarks time "profile opened to lead on screen" (Preact renders on a microtask).

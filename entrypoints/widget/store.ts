@@ -10,11 +10,15 @@ import type { RevealType } from '../../shared/credits.ts';
 import type { Cost } from '../../shared/discovery.ts';
 import type { LeadView, MessageError, PoolScope, Push, Reply, TypeView, WidgetState } from '../../shared/protocol.ts';
 import { withPending, type DiscoverySettings, type DiscoverySettingsPatch } from '../../shared/settings.ts';
+import { t } from '../../components/i18n.ts';
+import { storedCollapsedFlag, type CollapsedFlag } from './collapsed-flag.ts';
 
 export interface WidgetDeps {
   send: Send;
   /** Opens the options page; a failure is a value (see messaging/client.ts `openOptionsPage`). */
   openOptions: () => Promise<Reply<null>>;
+  /** Where the collapsed flag is read and followed; `storage.local` unless a test says otherwise. */
+  collapsedFlag?: CollapsedFlag;
 }
 
 export interface WidgetStoreState {
@@ -36,6 +40,11 @@ export interface WidgetStoreState {
   pendingSettings: Array<{ id: number; patch: DiscoverySettingsPatch }>;
   /** Why the last settings change was not saved. */
   settingsError: string | null;
+  /**
+   * Collapsed to its handle, in every tab (stored by the background); null until read, so a
+   * collapsed widget never shows its whole self first.
+   */
+  collapsed: boolean | null;
 
   load(): Promise<void>;
   reveal(type: RevealType): Promise<void>;
@@ -43,6 +52,8 @@ export interface WidgetStoreState {
   signIn(): void;
   /** Changes discovery settings: shown at once, put back if the background refuses. */
   changeSettings(patch: DiscoverySettingsPatch): Promise<void>;
+  /** Collapses or expands the widget: shown here at once, put back if it cannot be saved. */
+  setCollapsed(collapsed: boolean): Promise<void>;
 }
 
 export type WidgetStore = StoreApi<WidgetStoreState>;
@@ -105,7 +116,7 @@ function omit<T>(record: Partial<Record<RevealType, T>>, types: RevealType[]): P
   return Object.fromEntries(Object.entries(record).filter(([type]) => !types.includes(type as RevealType)));
 }
 
-export function createWidgetStore({ send, openOptions }: WidgetDeps): WidgetStore {
+export function createWidgetStore({ send, openOptions, collapsedFlag = storedCollapsedFlag }: WidgetDeps): WidgetStore {
   /** Numbers the loads: only the answer to the latest one is shown. */
   let loads = 0;
   /** Numbers the reveals, so an answer only ends the wait it started. */
@@ -113,7 +124,7 @@ export function createWidgetStore({ send, openOptions }: WidgetDeps): WidgetStor
   /** Numbers settings changes, so each answer ends its own. */
   let settingsChanges = 0;
 
-  return createStore<WidgetStoreState>()((set, get) => {
+  const store = createStore<WidgetStoreState>()((set, get) => {
     /**
      * Takes a lead that the background says changed, if it is this widget's lead in this
      * widget's pool: an answer or push for another account's pool never shows here (DESIGN
@@ -142,6 +153,7 @@ export function createWidgetStore({ send, openOptions }: WidgetDeps): WidgetStor
       warning: null,
       pendingSettings: [],
       settingsError: null,
+      collapsed: null,
 
       async load() {
         const load = ++loads;
@@ -220,7 +232,16 @@ export function createWidgetStore({ send, openOptions }: WidgetDeps): WidgetStor
         const view = get().view;
         if (reply.ok && view) set({ pendingSettings, view: { ...view, settings: reply.data } });
         else if (reply.ok) set({ pendingSettings });
-        else set({ pendingSettings, settingsError: `Your change was not saved. ${reply.error.message}` });
+        else set({ pendingSettings, settingsError: t('settingsNotSaved', reply.error.message) });
+      },
+
+      async setCollapsed(collapsed) {
+        const before = get().collapsed;
+        if (before === collapsed) return;
+        set({ collapsed });
+        const reply = await send('widgetCollapse', { collapsed });
+        // Not saved: the frame keeps its size, so the widget goes back to match it, and says why.
+        if (!reply.ok && get().collapsed === collapsed) set({ collapsed: before ?? false, warning: reply.error });
       },
 
       signIn() {
@@ -230,4 +251,11 @@ export function createWidgetStore({ send, openOptions }: WidgetDeps): WidgetStor
       },
     };
   });
+
+  // Every tab's widget follows a change made in any of them (and its own, echoed back).
+  collapsedFlag.watch((collapsed) => store.setState({ collapsed }));
+  void collapsedFlag.read().then((collapsed) => {
+    if (store.getState().collapsed === null) store.setState({ collapsed });
+  });
+  return store;
 }

@@ -3,26 +3,34 @@
  * page: the extension's widget page in one iframe, fixed on the right edge, never twice, out of
  * the page's reach of style, and gone when the script is invalidated.
  */
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createWidgetSlot, WIDGET_MARK } from '../../entrypoints/profile.content/mount.ts';
 import type { WidgetSlot } from '../../entrypoints/profile.content/navigation.ts';
+import { WIDGET_COLLAPSED_KEY } from '../../shared/widget-frame.ts';
 
 const widgets = () => [...document.querySelectorAll<HTMLElement>(`[${WIDGET_MARK}]`)];
 let lifetime: AbortController;
 let slot: WidgetSlot;
 
-beforeEach(() => {
-  lifetime = new AbortController();
-  slot = createWidgetSlot(document, {
+function newSlot(): WidgetSlot {
+  return createWidgetSlot(document, {
     onInvalidated(callback) {
       lifetime.signal.addEventListener('abort', callback);
       return () => lifetime.signal.removeEventListener('abort', callback);
     },
   });
+}
+
+beforeEach(() => {
+  fakeBrowser.storage.resetState();
+  lifetime = new AbortController();
+  slot = newSlot();
 });
 
 afterEach(() => {
   lifetime.abort();
+  fakeBrowser.storage.resetState();
   for (const widget of widgets()) widget.remove();
   document.querySelector('[data-test-page]')?.remove();
 });
@@ -110,4 +118,83 @@ test('the page’s own style sheets cannot move or hide the widget', () => {
   } finally {
     hostile.remove();
   }
+});
+
+describe('collapsed to its handle (the flag in storage.local, written by the background)', () => {
+  /** The frame's box on screen, border included. */
+  const box = () => {
+    const rect = widgets()[0]?.getBoundingClientRect();
+    return rect && { top: rect.top, right: rect.right, width: rect.width, height: rect.height };
+  };
+  const right = () => document.documentElement.clientWidth - 16;
+  const collapse = (collapsed: unknown) => fakeBrowser.storage.local.set({ [WIDGET_COLLAPSED_KEY]: collapsed });
+
+  test('stored before the page loads: the frame mounts at the handle’s size', async () => {
+    await collapse(true);
+    lifetime.abort();
+    lifetime = new AbortController();
+    slot = newSlot();
+    // The flag is read as the script starts, long before profileSeen is answered and it mounts.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    slot.mount();
+    expect(box()).toEqual({ top: 72, right: right(), width: 134, height: 38 });
+  });
+
+  test('changed in any tab: the frame follows at once, fixed at the same corner, the page unmoved', async () => {
+    document.body.insertAdjacentHTML(
+      'beforeend',
+      '<main data-test-page><h1 style="margin:0">Ada Lovelace</h1><p style="margin:0;height:2000px">Profile</p></main>',
+    );
+    const boxes = () =>
+      [...document.querySelectorAll('[data-test-page], [data-test-page] *')].map((element) =>
+        element.getBoundingClientRect().toJSON(),
+      );
+    const scroll = () => [document.documentElement.scrollWidth, document.documentElement.scrollHeight];
+    slot.mount();
+    const before = { boxes: boxes(), scroll: scroll() };
+    expect(box()).toEqual({ top: 72, right: right(), width: 322, height: 442 });
+
+    await collapse(true);
+    expect(box()).toEqual({ top: 72, right: right(), width: 134, height: 38 });
+    expect({ boxes: boxes(), scroll: scroll() }).toEqual(before);
+
+    await collapse(false);
+    expect(box()).toEqual({ top: 72, right: right(), width: 322, height: 442 });
+    expect({ boxes: boxes(), scroll: scroll() }).toEqual(before);
+  });
+
+  test('a damaged value, or the flag removed, shows the whole widget', async () => {
+    slot.mount();
+    await collapse(true);
+    await collapse('yes');
+    expect(box()?.width).toBe(322);
+    await collapse(true);
+    await fakeBrowser.storage.local.remove(WIDGET_COLLAPSED_KEY);
+    expect(box()?.width).toBe(322);
+  });
+
+  test('the page’s own style sheets cannot resize the handle', async () => {
+    const hostile = document.createElement('style');
+    hostile.textContent =
+      'iframe { width: 900px !important; height: 900px !important; right: 0 !important; transform: none !important; }';
+    document.head.append(hostile);
+    try {
+      slot.mount();
+      await collapse(true);
+      expect(box()).toEqual({ top: 72, right: right(), width: 134, height: 38 });
+    } finally {
+      hostile.remove();
+    }
+  });
+
+  test('the script invalidated: the widget goes and it stops listening', async () => {
+    // The fake's event has hasListeners(), which its published type leaves out.
+    const listening = () => (fakeBrowser.storage.onChanged as unknown as { hasListeners(): boolean }).hasListeners();
+    slot.mount();
+    expect(listening()).toBe(true);
+    lifetime.abort();
+    expect(listening()).toBe(false);
+    await collapse(true);
+    expect(widgets()).toHaveLength(0);
+  });
 });

@@ -221,6 +221,9 @@ describe('the widget settings', () => {
     await userEvent.tab();
     await expect.element(page.getByRole('button', { name: 'Discovery settings' })).toHaveFocus();
     await userEvent.keyboard('{Enter}');
+    // The collapse button sits at the bar's end, before the panel it opened.
+    await userEvent.tab();
+    await expect.element(page.getByRole('button', { name: 'Collapse LeadLens' })).toHaveFocus();
     await userEvent.tab();
     await userEvent.tab();
     await userEvent.tab();

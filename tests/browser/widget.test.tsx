@@ -131,9 +131,33 @@ describe('the widget', () => {
         ),
     });
     const button = page.getByRole('button', { name: 'Copy ada@x.example' });
+    const status = page.getByRole('status').filter({ hasText: 'ada@x.example' });
     await button.click();
     expect(copy).toHaveBeenCalledWith('ada@x.example');
     await expect.element(button).toHaveTextContent('Copied');
+    // Said aloud too: a status region, always in the page, gets the words.
+    await expect.element(status).toHaveTextContent('ada@x.example copied to the clipboard');
+    // A moment later the button is ready again, and the region is quiet.
+    await expect.element(button, { timeout: 4000 }).toHaveTextContent(/^Copy$/);
+    await expect.element(status).not.toBeInTheDocument();
+  });
+
+  test('copy refused by the browser: the button and the status region say so', async () => {
+    const { copy } = mount({
+      widgetOpened: () =>
+        ok(
+          widgetState({
+            lead: { ...unknownLead(), b2bEmail: revealed([{ value: 'ada@x.example', verifiedAt: null }]) },
+          }),
+        ),
+    });
+    copy.mockRejectedValueOnce(new Error('clipboard blocked'));
+    const button = page.getByRole('button', { name: 'Copy ada@x.example' });
+    await button.click();
+    await expect.element(button).toHaveTextContent('Copy failed');
+    await expect
+      .element(page.getByRole('status').filter({ hasText: 'ada@x.example' }))
+      .toHaveTextContent('Could not copy ada@x.example. Select it and copy it yourself.');
   });
 
   test('not found: says so, and that nothing was charged', async () => {
@@ -335,7 +359,7 @@ describe('the widget', () => {
         ),
     });
     await expect.element(page.getByRole('heading', { name: 'ada-lovelace' })).toBeVisible();
-    await expect.element(page.getByText('Could not read the name, headline and company on this page.')).toBeVisible();
+    await expect.element(page.getByText('Could not read the name, headline, and company on this page.')).toBeVisible();
   });
 });
 

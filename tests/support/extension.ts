@@ -31,6 +31,12 @@ export interface LaunchOptions {
   userDataDir?: string;
   headless?: boolean;
   extensionPath?: string;
+  /**
+   * The browser's language, e.g. `fr` (English otherwise). Extensions speak the language of
+   * `--lang` even where Debian's Chromium ships no translation of its own UI for it; the
+   * `locale` option makes the pages (navigator.language, Accept-Language) agree.
+   */
+  language?: string;
 }
 
 export async function launchWithExtension(options: LaunchOptions = {}): Promise<ExtensionBrowser> {
@@ -40,8 +46,14 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
     headless: options.headless ?? true,
-    args: [...chromiumArgs(), `--disable-extensions-except=${extensionPath}`, `--load-extension=${extensionPath}`],
+    args: [
+      ...chromiumArgs(),
+      `--disable-extensions-except=${extensionPath}`,
+      `--load-extension=${extensionPath}`,
+      ...(options.language ? [`--lang=${options.language}`] : []),
+    ],
     viewport: { width: 1280, height: 900 },
+    ...(options.language ? { locale: options.language, env: { ...process.env, LANGUAGE: options.language } } : {}),
   });
   // Nothing leaves this machine: every address a test does not route is refused at once.
   await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort('blockedbyclient'));

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigEnv, UserManifest } from 'wxt';
 import config from '../../wxt.config.ts';
+import { LOCALES } from '../support/locale-files.ts';
 
 async function manifestFor(browser: string): Promise<UserManifest> {
   const env: ConfigEnv = { browser, manifestVersion: 3, mode: 'production', command: 'build' };
@@ -38,6 +39,20 @@ describe('manifest', () => {
     expect(firefox.web_accessible_resources).toEqual([
       { resources: ['widget.html'], matches: ['https://www.linkedin.com/*'] },
     ]);
+  });
+
+  it('is named and described in the browser’s language, English by default', async () => {
+    for (const browser of ['chrome', 'firefox']) {
+      const manifest = await manifestFor(browser);
+      expect(manifest.default_locale).toBe('en');
+      expect(manifest.name).toBe('__MSG_extName__');
+      expect(manifest.description).toBe('__MSG_extDescription__');
+    }
+    for (const messages of Object.values(LOCALES)) {
+      expect(messages.extName?.message).toBe('LeadLens');
+      expect(messages.extDescription?.message).toMatch(/\S/);
+    }
+    expect(LOCALES.fr.extDescription?.message).not.toBe(LOCALES.en.extDescription?.message);
   });
 
   it('asks both browsers for the same permissions', async () => {

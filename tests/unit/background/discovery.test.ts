@@ -368,6 +368,26 @@ describe('automatic discovery', () => {
     expect(server.charges).toEqual([]);
   });
 
+  it('keeps the plan when the same lead is read again in its tab (a richer reading of the page)', async () => {
+    server.addAccount('key-d', 'pool-d');
+    server.addPerson(LEAD, { b2bEmail: [{ value: 'ada@engines.example', verifiedAt: null }], phone: PHONES });
+    const bg = startBackground(server);
+    expectOk(await bg.send('signIn', { serverUrl: SERVER, apiKey: 'key-d' }, optionsSender()));
+    expectOk(await bg.send('profileSeen', { profile: profile(LEAD) }, contentSender(1)));
+    await bg.idle();
+    const before = server.requests.length;
+    // Phone turned on since: it applies to the next profiles, not to this one read again.
+    expectOk(await bg.send('settingsChange', { patch: { autoReveal: { phone: true } } }, optionsSender()));
+    const richer = { ...profile(LEAD), headline: 'Analyst of the Analytical Engine' };
+    expectOk(await bg.send('profileSeen', { profile: richer }, contentSender(1)));
+    await bg.idle();
+    expect(server.requests.length).toBe(before);
+    const widget = expectOk(await bg.send('widgetOpened', {}, widgetSender(1)));
+    expect(widget.profile?.headline).toBe('Analyst of the Analytical Engine');
+    expect(widget.discovery?.auto.b2bEmail).toEqual({ state: 'revealed' });
+    expect(widget.discovery?.auto.phone).toEqual({ state: 'off' });
+  });
+
   it('does nothing when signed out', async () => {
     const bg = startBackground(server);
     const seen = expectOk(await bg.send('profileSeen', { profile: profile(LEAD) }, contentSender(1)));

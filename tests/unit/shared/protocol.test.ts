@@ -27,6 +27,7 @@ describe('the message protocol', () => {
       signOut: 'extensionPage',
       popupOpened: 'extensionPage',
       settingsChange: 'extensionPage',
+      widgetCollapse: 'extensionPage',
     });
   });
 

@@ -1,0 +1,118 @@
+/**
+ * Every text a LeadLens page shows goes through here, and so do the background's messages
+ * for people (errors that cross to the pages as `MessageError.message`): nothing below needs
+ * a DOM, so the service worker imports it too. The words are the extension's locale
+ * files (public/_locales/<lang>/messages.json, English by default), which the browser picks
+ * by its language; WXT types the message names from the English file, so a name that does
+ * not exist fails the type check. Numbers, dates, percentages and lists are formatted with
+ * `Intl` in the language of those words.
+ *
+ * `browser.i18n.getMessage` has placeholders but no plurals: a plural message comes as two,
+ * `<name>_one` and `<name>_other`, and `plural` picks one by the language's own rule (French
+ * says "0 crédit", English "0 credits").
+ */
+import { browser } from 'wxt/browser';
+
+/** A message name of public/_locales/en/messages.json. */
+export type MessageKey = Parameters<typeof browser.i18n.getMessage>[0];
+
+/** The names `<base>` of the messages that come as `<base>_one` and `<base>_other`. */
+export type PluralKey = {
+  [K in MessageKey]: K extends `${infer Base}_one` ? (`${Base}_other` extends MessageKey ? Base : never) : never;
+}[MessageKey];
+
+/** A value put into a message: numbers are formatted for the language. */
+export type Substitution = string | number;
+
+/** The message `key` with `values` for its placeholders, in the order they are declared. */
+export function t(key: MessageKey, ...values: Substitution[]): string {
+  const text = browser.i18n.getMessage(key, values.map(show));
+  // An unknown name answers "" (or a locale file lost a message): the name shows the bug.
+  return text || key;
+}
+
+/** `<key>_one` or `<key>_other` by the plural rule of the language for `count`, which is `$1`. */
+export function plural(key: PluralKey, count: number, ...values: Substitution[]): string {
+  const form = formats().plural.select(count) === 'one' ? 'one' : 'other';
+  return t(`${key}_${form}` as MessageKey, count, ...values);
+}
+
+/** The same text with its first letter in upper case ("phone credits" → "Phone credits"). */
+export function capitalize(text: string): string {
+  return text.charAt(0).toLocaleUpperCase(uiLocale()) + text.slice(1);
+}
+
+export function formatNumber(value: number): string {
+  return formats().number.format(value);
+}
+
+/** A whole percentage ("90%", « 90 % »). */
+export function formatPercent(percent: number): string {
+  return formats().percent.format(percent / 100);
+}
+
+/** "name, headline, and company", « le nom, le titre et l’entreprise ». */
+export function formatList(items: string[]): string {
+  return formats().list.format(items);
+}
+
+/** A date a person reads ("Dec 1, 2026", « 1 déc. 2026 »); the raw text when it is not a date. */
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : formats().date.format(date);
+}
+
+/**
+ * The language to format in: the browser's own (so en-GB writes "1 Dec 2026") when the locale
+ * files speak it, else the one they fell back to (a German browser reads English words, so
+ * English dates). Chrome started with `--lang` may report another UI language than the one
+ * its extensions speak; the words decide.
+ */
+export function uiLocale(): string {
+  const words = browser.i18n.getMessage('locale') || 'en';
+  let browserLanguage = '';
+  try {
+    browserLanguage = browser.i18n.getUILanguage();
+  } catch {
+    // Not offered here: the words' language is enough.
+  }
+  const lower = browserLanguage.toLowerCase();
+  return lower === words || lower.startsWith(`${words}-`) ? browserLanguage : words;
+}
+
+/** Tells the page which language it speaks, so screen readers pronounce it right. */
+export function applyDocumentLanguage(doc: Document, title?: MessageKey): void {
+  doc.documentElement.lang = browser.i18n.getMessage('locale') || 'en';
+  if (title) doc.title = t(title);
+}
+
+interface Formats {
+  number: Intl.NumberFormat;
+  percent: Intl.NumberFormat;
+  date: Intl.DateTimeFormat;
+  list: Intl.ListFormat;
+  plural: Intl.PluralRules;
+}
+
+/** Built once per language: Intl formatters are slow to make and fast to use. */
+const cache = new Map<string, Formats>();
+
+function formats(): Formats {
+  const locale = uiLocale();
+  let made = cache.get(locale);
+  if (!made) {
+    made = {
+      number: new Intl.NumberFormat(locale),
+      percent: new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }),
+      date: new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' }),
+      list: new Intl.ListFormat(locale, { type: 'conjunction' }),
+      plural: new Intl.PluralRules(locale),
+    };
+    cache.set(locale, made);
+  }
+  return made;
+}
+
+function show(value: Substitution): string {
+  return typeof value === 'number' ? formatNumber(value) : value;
+}
