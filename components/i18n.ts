@@ -12,6 +12,7 @@
  * says "0 crédit", English "0 credits").
  */
 import { browser } from 'wxt/browser';
+import type { ServerUrlProblem } from '../shared/server-url.ts';
 
 /** A message name of public/_locales/en/messages.json. */
 export type MessageKey = Parameters<typeof browser.i18n.getMessage>[0];
@@ -37,6 +38,22 @@ export function plural(key: PluralKey, count: number, ...values: Substitution[])
   return t(`${key}_${form}` as MessageKey, count, ...values);
 }
 
+/** Why a typed server address was refused, in the user's language. */
+export function serverUrlProblemText(problem: ServerUrlProblem): string {
+  switch (problem.kind) {
+    case 'empty':
+      return t('serverUrlEmpty');
+    case 'notAnAddress':
+      return t('serverUrlNotAnAddress', problem.typed);
+    case 'scheme':
+      return t('serverUrlScheme');
+    case 'credentials':
+      return t('serverUrlCredentials');
+    case 'plainHttp':
+      return t('serverUrlPlainHttp', problem.host);
+  }
+}
+
 /** The same text with its first letter in upper case ("phone credits" → "Phone credits"). */
 export function capitalize(text: string): string {
   return text.charAt(0).toLocaleUpperCase(uiLocale()) + text.slice(1);
@@ -60,6 +77,17 @@ export function formatList(items: string[]): string {
 export function formatDate(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : formats().date.format(date);
+}
+
+/** A moment a person reads, date and time ("Nov 27, 2026, 6:20 PM"). */
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : formats().dateTime.format(date);
+}
+
+/** A change in credits with its sign ("+100", "−1"); 0 without one. */
+export function formatSigned(value: number): string {
+  return formats().signed.format(value);
 }
 
 /**
@@ -90,6 +118,8 @@ interface Formats {
   number: Intl.NumberFormat;
   percent: Intl.NumberFormat;
   date: Intl.DateTimeFormat;
+  dateTime: Intl.DateTimeFormat;
+  signed: Intl.NumberFormat;
   list: Intl.ListFormat;
   plural: Intl.PluralRules;
 }
@@ -105,6 +135,8 @@ function formats(): Formats {
       number: new Intl.NumberFormat(locale),
       percent: new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }),
       date: new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' }),
+      dateTime: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+      signed: new Intl.NumberFormat(locale, { signDisplay: 'exceptZero' }),
       list: new Intl.ListFormat(locale, { type: 'conjunction' }),
       plural: new Intl.PluralRules(locale),
     };

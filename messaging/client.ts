@@ -25,15 +25,11 @@ export async function send<K extends MessageName>(
   });
   try {
     const reply = await Promise.race([browser.runtime.sendMessage(envelope) as Promise<unknown>, timeout]);
-    if (reply === 'timeout') {
-      return failure(
-        `The extension's background did not answer within ${Math.round(timeoutMs / 1000)} s. Try again; if it keeps happening, restart the browser.`,
-      );
-    }
-    if (!isReply(reply)) return failure('The extension did not answer. Try again.');
+    if (reply === 'timeout') return failure(words('sendTimeout', String(Math.round(timeoutMs / 1000))));
+    if (!isReply(reply)) return failure(words('sendNoAnswer'));
     return reply as Reply<ResponseOf<K>>;
   } catch (error) {
-    return failure(`The extension's background could not be reached (${messageOf(error)}). Try again.`);
+    return failure(words('sendUnreachable', messageOf(error)));
   } finally {
     clearTimeout(timer);
   }
@@ -48,10 +44,26 @@ export async function openOptionsPage(): Promise<Reply<null>> {
     await browser.runtime.openOptionsPage();
     return { ok: true, data: null };
   } catch (error) {
-    return failure(
-      `LeadLens could not open its settings (${messageOf(error)}). Open them from the browser's extensions page.`,
-    );
+    return failure(words('optionsUnopenable', messageOf(error)));
   }
+}
+
+type MessageKey = Parameters<typeof browser.i18n.getMessage>[0];
+
+/**
+ * A message of the extension's locale files. Not components/i18n.ts: the content script
+ * sends through this module, and the browser's own lookup is all it can afford. When the
+ * extension context is gone (the reason these messages exist) the lookup may fail too: then
+ * a plain English sentence.
+ */
+function words(key: MessageKey, ...values: string[]): string {
+  try {
+    const text = browser.i18n.getMessage(key, values);
+    if (text) return text;
+  } catch {
+    // The extension context is gone.
+  }
+  return 'LeadLens could not reach its background. Reload the page and try again.';
 }
 
 function isReply(reply: unknown): reply is Reply<unknown> {

@@ -8,8 +8,9 @@
  * credit left, not asked (R7); at or under the spending guard, left for clicks; otherwise
  * revealed, all such types in one request.
  */
-import type { Availability, Balances } from './api.ts';
+import type { Availability, Balances, MemberLimits } from './api.ts';
 import { REVEAL_TYPES, type RevealType } from './credits.ts';
+import { spendable } from './limits.ts';
 import type { LeadView, MessageError } from './protocol.ts';
 import type { DiscoverySettings } from './settings.ts';
 
@@ -31,7 +32,7 @@ export type AutoState =
   | { state: 'revealing' }
   | { state: 'revealed' }
   | { state: 'noData' }
-  | { state: 'outOfCredits'; remaining: number }
+  | { state: 'outOfCredits'; remaining: number; memberLimit?: { limit: number; used: number } }
   | { state: 'guarded'; keep: number; remaining: number }
   | { state: 'failed'; error: MessageError };
 
@@ -50,6 +51,8 @@ export interface PlanInput {
   cached: Readonly<Record<RevealType, boolean>>;
   availability: AvailabilityFact;
   balances: Balances;
+  /** The member's own monthly limits (R11): what is left under them caps the pool's credits. */
+  limits?: MemberLimits;
   /**
    * Reveals of each type in flight for this pool right now (other tabs, clicks): each may
    * spend a credit, so the guard counts them as spent.
@@ -73,7 +76,14 @@ const NOT_CHECKED: MessageError = {
   message: 'Automatic reveal did not run: LeadLens could not check this lead. Reveal by hand.',
 };
 
-export function planDiscovery({ settings, cached, availability, balances, reserved }: PlanInput): DiscoveryPlan {
+export function planDiscovery({
+  settings,
+  cached,
+  availability,
+  balances,
+  limits,
+  reserved,
+}: PlanInput): DiscoveryPlan {
   const reveal: RevealType[] = [];
   const cost = {} as Record<RevealType, Cost>;
   const auto = {} as Record<RevealType, AutoState>;
@@ -98,10 +108,15 @@ export function planDiscovery({ settings, cached, availability, balances, reserv
     // Paid by the pool (another member, another device, a cleared cache): free, no guard (R3).
     if (known.paid[type]) return { state: 'revealing' };
     if (!known.available[type]) return { state: 'noData' };
-    const remaining = balances[type].remaining;
+    // The member's own remaining counts as well as the pool's: the guard keeps credits the
+    // member can still click, and a member at their limit is never sent a reveal.
+    const { remaining, memberLimit } = spendable(balances, limits, type);
     const left = remaining - reserved[type];
     // Reveals already running will spend what is left: by the time this one could go, none is.
-    if (left <= 0) return { state: 'outOfCredits', remaining: Math.max(0, left) };
+    if (left <= 0) {
+      const out: AutoState = { state: 'outOfCredits', remaining: Math.max(0, left) };
+      return memberLimit ? { ...out, memberLimit } : out;
+    }
     const keep = settings.keepAtLeast[type];
     if (left <= keep) return { state: 'guarded', keep, remaining };
     return { state: 'revealing' };
@@ -128,7 +143,9 @@ export function settleDiscovery(view: DiscoveryView, lead: LeadView): DiscoveryV
         cost[type] = 'noData';
         break;
       case 'insufficientCredits':
-        auto[type] = { state: 'outOfCredits', remaining: outcome.remaining };
+        auto[type] = outcome.memberLimit
+          ? { state: 'outOfCredits', remaining: outcome.remaining, memberLimit: outcome.memberLimit }
+          : { state: 'outOfCredits', remaining: outcome.remaining };
         break;
       case 'error':
         auto[type] = { state: 'failed', error: { code: outcome.code, message: outcome.message } };

@@ -5,8 +5,24 @@
  * with `import type` only, so zod stays out of the page bundles.
  */
 import { z } from 'zod';
-import type { Account, Balances, ContactValue } from './api.ts';
-import { RevealTypeSchema } from './api.ts';
+import type {
+  Account,
+  AddedMember,
+  AddOnPurchase,
+  Balances,
+  ContactValue,
+  LedgerPage,
+  Member,
+  MemberLimits,
+  MemberList,
+} from './api.ts';
+import {
+  AddMemberRequestSchema,
+  AddOnPurchaseRequestSchema,
+  CreditTypeSchema,
+  RevealTypeSchema,
+  SetLimitsRequestSchema,
+} from './api.ts';
 import { REVEAL_TYPES, type RevealType } from './credits.ts';
 import { MAX_PROFILE_TEXT, type ProfileSnapshot } from './profile.ts';
 import { canonicalSlug, MAX_SLUG_LENGTH } from './slug.ts';
@@ -60,7 +76,12 @@ export type TypeView =
   | { status: 'unknown' }
   | { status: 'revealed'; values: ContactValue[]; revealedAt: string }
   | { status: 'notFound' }
-  | { status: 'insufficientCredits'; remaining: number }
+  | {
+      status: 'insufficientCredits';
+      remaining: number;
+      /** Set when the member's own monthly limit (R11) refused it, not the pool. */
+      memberLimit?: { limit: number; used: number };
+    }
   | { status: 'error'; code: MessageErrorCode; message: string };
 
 export type LeadView = Record<RevealType, TypeView>;
@@ -139,6 +160,10 @@ export type MessageErrorCode =
   | 'permission_denied'
   | 'bad_server_url'
   | 'storage_failed'
+  /** Workspace administration asked by someone who is not an admin (the server's 403). */
+  | 'forbidden'
+  /** The server refused a workspace change as it stands (seats full, a member already there…). */
+  | 'refused'
   | 'internal';
 
 export interface MessageError {
@@ -150,7 +175,13 @@ export interface MessageError {
 export type Reply<T> = { ok: true; data: T } | { ok: false; error: MessageError };
 
 /** Who may send a message: a content script on an allowed page, or an extension page. */
-export type SenderKind = 'contentScript' | 'extensionPage';
+export type SenderKind =
+  | 'contentScript'
+  | 'extensionPage'
+  /** The options page only: the ledger and workspace administration never come from a widget. */
+  | 'optionsPage';
+
+const userId = z.string().min(1).max(100);
 
 export const protocol = {
   /** The content script read a profile page (or the page changed to another profile). */
@@ -201,6 +232,28 @@ export const protocol = {
    * shared/widget-frame.ts): the content scripts size their frames and the widgets follow.
    */
   widgetCollapse: { from: 'extensionPage', request: z.object({ collapsed: z.boolean() }) },
+  /** A page of the pool's ledger (the Usage tab), newest first, filtered by member and type. */
+  ledgerPage: {
+    from: 'optionsPage',
+    request: z.object({
+      cursor: z.string().min(1).max(500).optional(),
+      userId: userId.optional(),
+      type: CreditTypeSchema.optional(),
+    }),
+  },
+  // Workspace administration (the Workspace tab): the server answers admins only.
+  workspaceMembers: { from: 'optionsPage', request: z.object({}) },
+  memberAdd: { from: 'optionsPage', request: AddMemberRequestSchema },
+  memberRemove: { from: 'optionsPage', request: z.object({ userId }) },
+  memberLimits: { from: 'optionsPage', request: z.object({ userId, limits: SetLimitsRequestSchema.shape.limits }) },
+  /**
+   * Buys add-on credits. `purchaseId` is made once per confirmed purchase and sent as the
+   * Idempotency-Key: sending it again (Retry after a lost answer) never buys twice.
+   */
+  addOnBuy: {
+    from: 'optionsPage',
+    request: z.object({ purchaseId: z.string().min(8).max(100), credits: AddOnPurchaseRequestSchema.shape.credits }),
+  },
 } as const satisfies Record<string, { from: SenderKind; request: z.ZodType }>;
 
 export type MessageName = keyof typeof protocol;
@@ -218,6 +271,12 @@ export interface ResponseMap {
   popupOpened: PopupState;
   settingsChange: DiscoverySettings;
   widgetCollapse: { collapsed: boolean };
+  ledgerPage: LedgerPage;
+  workspaceMembers: MemberList;
+  memberAdd: AddedMember;
+  memberRemove: { id: string; removedAt: string };
+  memberLimits: Member;
+  addOnBuy: AddOnPurchase;
 }
 
 export type RequestOf<K extends MessageName> = z.input<(typeof protocol)[K]['request']>;
@@ -247,7 +306,14 @@ export type Push =
   | { leadlensPush: 1; kind: 'sessionChanged'; session: SessionView }
   | { leadlensPush: 1; kind: 'tabProfileChanged'; tabId: number }
   /** The pool's balances changed (a reveal in any tab): popup, badge and every widget update. */
-  | { leadlensPush: 1; kind: 'balancesChanged'; pool: PoolScope; balances: Balances }
+  | {
+      leadlensPush: 1;
+      kind: 'balancesChanged';
+      pool: PoolScope;
+      balances: Balances;
+      /** The member's own limits and usage (R11), when the account has them. */
+      limits?: MemberLimits;
+    }
   | { leadlensPush: 1; kind: 'settingsChanged'; settings: DiscoverySettings }
   /** Automatic discovery's plan for the lead in tab `tabId` ran, or its reveal answered. */
   | {

@@ -18,7 +18,18 @@ export type ServerUrlCheck =
       /** The match pattern of the host permission the server needs (any port). */
       permissionPattern: string;
     }
-  | { ok: false; message: string };
+  | { ok: false; problem: ServerUrlProblem };
+
+/**
+ * Why a typed address was refused, as data: the pages and the background say it in the
+ * user's language (components/i18n.ts `serverUrlProblemText`).
+ */
+export type ServerUrlProblem =
+  | { kind: 'empty' }
+  | { kind: 'notAnAddress'; typed: string }
+  | { kind: 'scheme' }
+  | { kind: 'credentials' }
+  | { kind: 'plainHttp'; host: string };
 
 /**
  * Normalises a typed server address: adds a scheme when none is given (http for local
@@ -27,7 +38,7 @@ export type ServerUrlCheck =
  */
 export function normalizeServerUrl(raw: string): ServerUrlCheck {
   const typed = raw.trim();
-  if (typed.length === 0) return { ok: false, message: 'Enter the address of your LeadLens server.' };
+  if (typed.length === 0) return { ok: false, problem: { kind: 'empty' } };
   let withScheme = typed;
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(typed)) {
     const host = typed.split(/[/:]/, 1)[0]?.toLowerCase() ?? '';
@@ -37,23 +48,17 @@ export function normalizeServerUrl(raw: string): ServerUrlCheck {
   try {
     url = new URL(withScheme);
   } catch {
-    return { ok: false, message: `"${typed}" is not a web address. Enter one like https://leadlens.example.com.` };
+    return { ok: false, problem: { kind: 'notAnAddress', typed } };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return {
-      ok: false,
-      message: 'The server address must start with https:// (or http:// for 127.0.0.1 and localhost).',
-    };
+    return { ok: false, problem: { kind: 'scheme' } };
   }
   if (url.username || url.password) {
-    return { ok: false, message: 'Put the API key in the API key field, not in the server address.' };
+    return { ok: false, problem: { kind: 'credentials' } };
   }
   const local = isLocalHost(url.hostname);
   if (url.protocol === 'http:' && !local) {
-    return {
-      ok: false,
-      message: `Plain http is only allowed for 127.0.0.1 and localhost. Use https://${url.host} for a remote server.`,
-    };
+    return { ok: false, problem: { kind: 'plainHttp', host: url.host } };
   }
   const path = url.pathname.replace(/\/+$/, '');
   return {

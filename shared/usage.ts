@@ -45,11 +45,30 @@ export interface Badge {
 
 export const NO_BADGE: Badge = { text: '', color: '#b45309', title: 'LeadLens' };
 
+/** The words of the badge's tooltip, given by the background in the user's language. */
+export interface BadgeWords {
+  /** One line per type running low, e.g. "2 phone credits left (90% used)". */
+  line(type: CreditType, usage: Usage): string;
+  /** The tooltip around the lines. */
+  title(lines: string[]): string;
+}
+
+/** English, for tests and as the shape of the words the background gives. */
+export const ENGLISH_BADGE_WORDS: BadgeWords = {
+  line: (type, usage) =>
+    `${usage.remaining} ${CREDIT_LABELS[type]} credit${usage.remaining === 1 ? '' : 's'} left (${usedPercent(usage)}% used)`,
+  title: (lines) => `LeadLens: ${lines.join('; ')}`,
+};
+
 /**
  * The toolbar badge: shown when a type the user auto-reveals is 90% or more used, so they
  * learn it before automatic discovery stops. "0" in red when one is empty, "!" in amber.
  */
-export function badgeFor(balances: Balances, autoReveal: Record<RevealType, boolean>): Badge {
+export function badgeFor(
+  balances: Balances,
+  autoReveal: Record<RevealType, boolean>,
+  words: BadgeWords = ENGLISH_BADGE_WORDS,
+): Badge {
   const low: Array<{ type: CreditType; usage: Usage }> = [];
   for (const type of REVEAL_TYPES) {
     if (!autoReveal[type]) continue;
@@ -58,14 +77,10 @@ export function badgeFor(balances: Balances, autoReveal: Record<RevealType, bool
   }
   if (low.length === 0) return NO_BADGE;
   const empty = low.some(({ usage }) => usage.level === 'empty');
-  const lines = low.map(
-    ({ type, usage }) =>
-      `${usage.remaining} ${CREDIT_LABELS[type]} credit${usage.remaining === 1 ? '' : 's'} left (${usedPercent(usage)}% used)`,
-  );
   return {
     text: empty ? '0' : '!',
     color: empty ? '#b91c1c' : '#b45309',
-    title: `LeadLens: ${lines.join('; ')}`,
+    title: words.title(low.map(({ type, usage }) => words.line(type, usage))),
   };
 }
 

@@ -7,15 +7,30 @@ import { t } from '../../components/i18n.ts';
 import type { z } from 'zod';
 import {
   AccountSchema,
+  AddedMemberSchema,
+  AddOnPurchaseSchema,
   AvailabilitySchema,
   ErrorBodySchema,
   IDEMPOTENCY_HEADER,
+  LedgerPageSchema,
+  MemberListSchema,
+  MemberSchema,
+  RemovedMemberSchema,
   RevealResponseSchema,
   type Account,
+  type AddedMember,
+  type AddMemberRequest,
+  type AddOnPurchase,
+  type AddOnPurchaseRequest,
   type Availability,
   type ErrorCode,
+  type LedgerPage,
+  type Member,
+  type MemberList,
   type RevealResponse,
+  type SetLimitsRequest,
 } from '../../shared/api.ts';
+import type { CreditType } from '../../shared/credits.ts';
 import type { RevealType } from '../../shared/credits.ts';
 import type { MessageError } from '../../shared/protocol.ts';
 
@@ -56,6 +71,14 @@ export interface ApiClient {
   /** Whether the database has data of each type for the lead, and what the pool paid (free). */
   availability(lead: string): Promise<ApiResult<Availability>>;
   reveal(lead: string, types: RevealType[], idempotencyKey: string): Promise<ApiResult<RevealResponse>>;
+  /** A page of the pool's ledger, newest first (free). */
+  ledger(query: { cursor?: string; userId?: string; type?: CreditType }): Promise<ApiResult<LedgerPage>>;
+  // Workspace administration: admins only (a member is answered 403).
+  members(): Promise<ApiResult<MemberList>>;
+  addMember(request: AddMemberRequest): Promise<ApiResult<AddedMember>>;
+  removeMember(userId: string): Promise<ApiResult<{ id: string; removedAt: string }>>;
+  setLimits(userId: string, limits: SetLimitsRequest['limits']): Promise<ApiResult<Member>>;
+  buyAddOns(credits: AddOnPurchaseRequest['credits'], idempotencyKey: string): Promise<ApiResult<AddOnPurchase>>;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
@@ -70,7 +93,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   } = options;
 
   async function once<S extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     schema: S,
     body?: unknown,
@@ -122,6 +145,22 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   return {
     account: () => once('GET', '/v1/account', AccountSchema),
     availability: (lead) => once('GET', `/v1/leads/${encodeURIComponent(lead)}/availability`, AvailabilitySchema),
+    ledger(query) {
+      const params = new URLSearchParams();
+      for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, value);
+      // Not `params.size`: Chrome has it from 113, LeadLens runs from 102.
+      const search = params.toString() === '' ? '' : `?${params.toString()}`;
+      return once('GET', `/v1/ledger${search}`, LedgerPageSchema);
+    },
+    members: () => once('GET', '/v1/workspace/members', MemberListSchema),
+    addMember: (request) => once('POST', '/v1/workspace/members', AddedMemberSchema, request),
+    removeMember: (userId) =>
+      once('DELETE', `/v1/workspace/members/${encodeURIComponent(userId)}`, RemovedMemberSchema),
+    setLimits: (userId, limits) =>
+      once('PUT', `/v1/workspace/members/${encodeURIComponent(userId)}/limits`, MemberSchema, { limits }),
+    // The key comes from the page's confirmed purchase: a retry of it replays, never buys twice.
+    buyAddOns: (credits, idempotencyKey) =>
+      once('POST', '/v1/workspace/add-ons', AddOnPurchaseSchema, { credits }, { [IDEMPOTENCY_HEADER]: idempotencyKey }),
     async reveal(lead, types, idempotencyKey) {
       for (let attempt = 0; ; attempt++) {
         const result = await once(

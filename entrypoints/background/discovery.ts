@@ -73,6 +73,7 @@ async function run(ctx: BackgroundContext, inFlight: InFlight, tabId: number, sl
     cached,
     availability,
     balances: session.account.balances,
+    limits: session.account.limits,
     reserved: inFlightCounts(inFlight, pool),
   });
   const free = plan.reveal.filter((type) => availability?.ok === true && availability.data.paid[type]);
@@ -167,6 +168,7 @@ async function freshEnough(
     cached: facts.cached,
     availability: facts.availability,
     balances: session.account.balances,
+    limits: session.account.limits,
     reserved: inFlightCounts(facts.inFlight, scopeOf(session)),
   });
   const starved = REVEAL_TYPES.some((type) => ['outOfCredits', 'guarded'].includes(plan.view.auto[type].state));

@@ -16,6 +16,7 @@ import { activeSession, readSession, refreshAccount, signIn, signOut, viewOf } f
 import { changeSettings, readSettings } from './settings.ts';
 import { forgetTab, rememberProfile, widgetState } from './tabs.ts';
 import { setWidgetCollapsed } from './widget-collapse.ts';
+import { workspaceHandlers } from './workspace.ts';
 
 /**
  * Receives work that outlives the message that started it (automatic discovery after
@@ -29,6 +30,7 @@ export function createHandlers(
   track: TrackTask = (task) => void task,
 ): Handlers {
   return {
+    ...workspaceHandlers(ctx),
     async profileSeen({ profile }, sender) {
       // The router only lets content scripts in tabs through; tabId is set.
       if (sender.tabId === null) return { ok: true, data: { signedIn: false } };

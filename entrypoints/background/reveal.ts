@@ -15,6 +15,7 @@ import { t } from '../../components/i18n.ts';
 import type { Balances } from '../../shared/api.ts';
 import type { RevealType } from '../../shared/credits.ts';
 import type { LeadView, MessageError, Reply, RevealOutcome, TypeView } from '../../shared/protocol.ts';
+import { spendable } from '../../shared/limits.ts';
 import { normalizeSlug } from '../../shared/slug.ts';
 import {
   confirmReveal,
@@ -220,9 +221,10 @@ async function runJob(
 
     // Never send a request that must fail (a 0 balance). Balances can grow behind our back
     // (add-ons, renewal), so figures older than balancesMaxAgeMs are read again first (free).
+    // A member's own limit (R11) empties a type as surely as the pool does.
     let current = session;
-    const zero = (s: ActiveSession) =>
-      ask.filter((type) => !free.includes(type) && s.account.balances[type].remaining === 0);
+    const left = (s: ActiveSession, type: RevealType) => spendable(s.account.balances, s.account.limits, type);
+    const zero = (s: ActiveSession) => ask.filter((type) => !free.includes(type) && left(s, type).remaining === 0);
     if (zero(current).length > 0 && ctx.now() - current.balancesAt > ctx.balancesMaxAgeMs) {
       const refreshed = await refreshAccount(ctx, current);
       if (refreshed.ok) current = refreshed.session;
@@ -230,8 +232,8 @@ async function runJob(
         return { views: { ...views, ...errorViews(ask, refreshed.error) }, balances: null };
       // Otherwise keep the known 0: with the server unreachable a reveal would fail as well.
     }
-    for (const type of zero(current)) views[type] = { status: 'insufficientCredits', remaining: 0 };
-    ask = ask.filter((type) => free.includes(type) || current.account.balances[type].remaining > 0);
+    for (const type of zero(current)) views[type] = refusedView(0, left(current, type).memberLimit);
+    ask = ask.filter((type) => free.includes(type) || left(current, type).remaining > 0);
     if (ask.length === 0) return { views, balances: current.account.balances };
 
     // `ask` keeps the sorted order `reveal` gave `types`.
@@ -280,7 +282,9 @@ async function runJob(
       } else if (result.status === 'notFound') {
         answered[type] = { status: 'notFound' };
       } else {
-        answered[type] = { status: 'insufficientCredits', remaining: result.remaining };
+        const memberLimit =
+          result.reason === 'memberLimit' ? { limit: result.limit ?? 0, used: result.used ?? 0 } : undefined;
+        answered[type] = refusedView(result.remaining, memberLimit);
       }
     }
 
@@ -293,7 +297,7 @@ async function runJob(
         message: t('errNotSavedLocally', describeError(error)),
       };
     }
-    await recordBalances(ctx, current, answer.data.balances);
+    await recordBalances(ctx, current, answer.data.balances, answer.data.limits);
 
     const lead: LeadView = { ...leadViewFrom(await readLeadSafely(db, pool, slug)), ...withoutErrors(answered) };
     void push({
@@ -314,6 +318,12 @@ async function runJob(
     };
     return { views: errorViews(types, failure), balances: null };
   }
+}
+
+function refusedView(remaining: number, memberLimit: { limit: number; used: number } | undefined): TypeView {
+  return memberLimit
+    ? { status: 'insufficientCredits', remaining, memberLimit }
+    : { status: 'insufficientCredits', remaining };
 }
 
 function errorViews(types: RevealType[], error: MessageError): Partial<Record<RevealType, TypeView>> {

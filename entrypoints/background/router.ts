@@ -121,6 +121,13 @@ function checkSender(
     if (!isOwnPage(url, extension)) return forbidden('Only LeadLens pages may send this message.');
     return { kind: 'extensionPage', tabId, url };
   }
+  if (expected === 'optionsPage') {
+    // Not the widget: it sits in a host page's frame, and needs neither the ledger nor admin rights.
+    if (!sameOrigin(url, extension) || url.pathname !== '/options.html') {
+      return forbidden('Only the LeadLens options page may send this message.');
+    }
+    return { kind: 'extensionPage', tabId, url };
+  }
   // A content script: in a tab, on a LinkedIn page (any: it follows the SPA from the feed to
   // a profile, and sender.url keeps the address the document was loaded with), never an
   // extension page.

@@ -3,11 +3,11 @@
  * background's IndexedDB, which content scripts cannot open. Nothing of it goes to
  * `storage.local`, which content scripts can read; pages get it through `sessionGet`.
  */
-import { t } from '../../components/i18n.ts';
-import type { Balances } from '../../shared/api.ts';
+import { serverUrlProblemText, t } from '../../components/i18n.ts';
+import type { Balances, MemberLimits } from '../../shared/api.ts';
 import { CREDIT_TYPES } from '../../shared/credits.ts';
 import { creditTotal } from '../../shared/usage.ts';
-import type { MessageError, Reply, SessionView } from '../../shared/protocol.ts';
+import type { MessageError, Push, Reply, SessionView } from '../../shared/protocol.ts';
 import { normalizeServerUrl } from '../../shared/server-url.ts';
 import { createApiClient, type ApiClient, type ApiFailure } from './api-client.ts';
 import { updateBadge } from './badge.ts';
@@ -63,7 +63,8 @@ export function signedOutError(): MessageError {
 
 export async function signIn(ctx: BackgroundContext, rawUrl: string, rawKey: string): Promise<Reply<SessionView>> {
   const server = normalizeServerUrl(rawUrl);
-  if (!server.ok) return { ok: false, error: { code: 'bad_server_url', message: server.message } };
+  if (!server.ok)
+    return { ok: false, error: { code: 'bad_server_url', message: serverUrlProblemText(server.problem) } };
   // The manifest grants local hosts; any other (https) host is an optional permission the
   // options page asks for in its click handler before it sends signIn.
   if (!server.grantedByManifest && !(await ctx.hasHostPermission(server.permissionPattern))) {
@@ -142,23 +143,22 @@ export async function refreshAccount(
   let identityChanged = false;
   const updated = await updateSession(ctx, session, (current) => {
     identityChanged =
-      JSON.stringify({ ...current.account, balances: null }) !== JSON.stringify({ ...account.data, balances: null });
-    // A reveal answered while this read was on its way: its balances may be newer than these.
+      JSON.stringify({ ...current.account, balances: null, limits: null }) !==
+      JSON.stringify({ ...account.data, balances: null, limits: null });
+    // A reveal answered while this read was on its way: its figures may be newer than these.
     if (current.balancesAt > startedAt)
-      return { ...current, account: { ...account.data, balances: current.account.balances } };
+      return {
+        ...current,
+        account: { ...account.data, balances: current.account.balances, limits: current.account.limits },
+      };
     return { ...current, account: account.data, balancesAt: ctx.now() };
   });
   if (updated) {
-    // Only the figures moved: pages update them in place; a widget reloads only when the
-    // account itself changed (plan, workspace, renewal date).
+    // Only the figures moved (balances, the member's usage under their limits): pages update
+    // them in place; a widget reloads only when the account itself changed (plan, workspace,
+    // renewal date).
     if (identityChanged) void push({ leadlensPush: 1, kind: 'sessionChanged', session: viewOf(updated) });
-    else
-      void push({
-        leadlensPush: 1,
-        kind: 'balancesChanged',
-        pool: scopeOf(updated),
-        balances: updated.account.balances,
-      });
+    else void push(figuresPush(updated));
     void updateBadge(ctx, updated);
   }
   return { ok: true, session: updated ?? session };
@@ -174,15 +174,39 @@ export async function recordBalances(
   ctx: BackgroundContext,
   session: ActiveSession,
   balances: Balances,
+  limits?: MemberLimits,
 ): Promise<void> {
-  const updated = await updateSession(ctx, session, (current) => ({
-    ...current,
-    account: { ...current.account, balances: newerBalances(current.account, balances, ctx.now()) },
-    balancesAt: ctx.now(),
-  }));
+  const updated = await updateSession(ctx, session, (current) => {
+    const account = { ...current.account, balances: newerBalances(current.account, balances, ctx.now()) };
+    // Answers replayed from before limits existed carry none: keep what the account said.
+    if (limits) account.limits = newerLimits(current.account, limits, ctx.now());
+    return { ...current, account, balancesAt: ctx.now() };
+  });
   if (!updated) return;
-  void push({ leadlensPush: 1, kind: 'balancesChanged', pool: scopeOf(updated), balances: updated.account.balances });
+  void push(figuresPush(updated));
   void updateBadge(ctx, updated);
+}
+
+function figuresPush(session: ActiveSession): Push {
+  const figures: Push = {
+    leadlensPush: 1,
+    kind: 'balancesChanged',
+    pool: scopeOf(session),
+    balances: session.account.balances,
+  };
+  return session.account.limits ? { ...figures, limits: session.account.limits } : figures;
+}
+
+/** As `newerBalances`: within one period, under the same limit, usage only goes up. */
+function newerLimits(known: ActiveSession['account'], incoming: MemberLimits, now: number): MemberLimits {
+  if (now >= Date.parse(known.workspace.renewsAt) || !known.limits) return incoming;
+  const merged: MemberLimits = { ...incoming };
+  for (const type of CREDIT_TYPES) {
+    const before = known.limits[type];
+    const after = incoming[type];
+    if (before && after && before.limit === after.limit && before.used > after.used) merged[type] = before;
+  }
+  return merged;
 }
 
 function newerBalances(known: ActiveSession['account'], incoming: Balances, now: number): Balances {

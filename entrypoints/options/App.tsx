@@ -1,13 +1,27 @@
-import { useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useMemo, useState } from 'preact/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDate, planName } from '../../components/format.ts';
 import { t } from '../../components/i18n.ts';
 import { useStore } from '../../components/useStore.ts';
 import type { SessionView } from '../../shared/protocol.ts';
 import { DEFAULT_SERVER_URL, type OptionsStore } from './store.ts';
+import { Tabs } from './Tabs.tsx';
+import { UsageTab } from './UsageTab.tsx';
+import type { UsageStore } from './usage-store.ts';
+import { WorkspaceTab } from './WorkspaceTab.tsx';
+import type { WorkspaceStore } from './workspace-store.ts';
 
-/** Options: sign in to a LeadLens server, or see who is signed in and sign out. */
-export function App({ store }: { store: OptionsStore }) {
+export interface TabStores {
+  usage: UsageStore;
+  workspace: WorkspaceStore;
+}
+
+/**
+ * Options: sign in to a LeadLens server, or see who is signed in and sign out; signed in,
+ * the Usage tab (the pool's ledger) and, for admins, the Workspace tab.
+ */
+export function App({ store, createTabs }: { store: OptionsStore; createTabs: () => TabStores }) {
   const { session, loadError, busy, error, load, signIn, signOut } = useStore(store);
 
   return (
@@ -20,7 +34,9 @@ export function App({ store }: { store: OptionsStore }) {
           {t('loading')}
         </p>
       ) : session.signedIn ? (
-        <SignedIn session={session} busy={busy} error={error} onSignOut={() => void signOut()} />
+        <SignedInTabs session={session} createTabs={createTabs}>
+          <SignedIn session={session} busy={busy} error={error} onSignOut={() => void signOut()} />
+        </SignedInTabs>
       ) : (
         <SignInForm
           busy={busy}
@@ -121,5 +137,38 @@ function SignedIn({ session, busy, error, onSignOut }: SignedInProps) {
         {t('signOut')}
       </button>
     </section>
+  );
+}
+
+function SignedInTabs({
+  session,
+  createTabs,
+  children,
+}: {
+  session: Extract<SessionView, { signedIn: true }>;
+  createTabs: () => TabStores;
+  children: ComponentChildren;
+}) {
+  // New stores for each account: another account's ledger or members must never show.
+  const tabs = useMemo(createTabs, [createTabs, session.pool, session.account.user.id]);
+  // The server refuses members workspace requests; the tab is not even offered to them.
+  const admin = session.account.user.role === 'admin';
+  return (
+    <Tabs
+      label={t('optionsTitle')}
+      tabs={[
+        { id: 'account', title: t('account'), panel: () => children },
+        { id: 'usage', title: t('usageTab'), panel: () => <UsageTab store={tabs.usage} /> },
+        ...(admin
+          ? [
+              {
+                id: 'workspace',
+                title: t('workspaceTab'),
+                panel: () => <WorkspaceTab store={tabs.workspace} selfId={session.account.user.id} />,
+              },
+            ]
+          : []),
+      ]}
+    />
   );
 }

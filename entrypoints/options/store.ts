@@ -6,7 +6,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Send } from '../../messaging/client.ts';
 import type { Push, SessionView } from '../../shared/protocol.ts';
 import { normalizeServerUrl } from '../../shared/server-url.ts';
-import { t } from '../../components/i18n.ts';
+import { serverUrlProblemText, t } from '../../components/i18n.ts';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
 
@@ -56,7 +56,7 @@ export function createOptionsStore({ send, requestOrigins }: OptionsDeps): Optio
       // The same check the background makes, so both name the same origin and permission.
       const checked = normalizeServerUrl(serverUrl);
       if (!checked.ok) {
-        set({ error: checked.message });
+        set({ error: serverUrlProblemText(checked.problem) });
         return;
       }
       const key = apiKey.trim();

@@ -7,6 +7,7 @@ import { useStore } from '../../components/useStore.ts';
 import type { Account } from '../../shared/api.ts';
 import { CREDIT_TYPES } from '../../shared/credits.ts';
 import { CreditWarnings } from './CreditWarnings.tsx';
+import { MemberLimitLines } from './MemberLimitLines.tsx';
 import { shownSettings, type PopupStore } from './store.ts';
 
 /** The toolbar popup: who is signed in, the credits left of each type, Automatic discovery. */
@@ -66,6 +67,7 @@ export function App({ store }: { store: PopupStore }) {
             <CreditLine key={type} type={type} balance={balances[type]} />
           ))}
         </ul>
+        <MemberLimitLines limits={session.account.limits} />
         <p class="muted small">{t('renewsOn', formatDate(workspace.renewsAt))}</p>
         <CreditWarnings balances={balances} renewsAt={workspace.renewsAt} />
         {refreshError && <ErrorNotice message={t('lastKnownCredits', refreshError)} />}

@@ -94,7 +94,10 @@ export function createPopupStore({ send, openOptions }: PopupDeps): PopupStore {
           const session = get().session;
           // Only this account's pool: the scope names the server as well as the pool.
           if (session?.signedIn && session.pool === push.pool) {
-            set({ session: { ...session, account: { ...session.account, balances: push.balances } } });
+            const account = { ...session.account, balances: push.balances };
+            // The member's usage under their limits moves with each reveal too.
+            if (push.limits) account.limits = push.limits;
+            set({ session: { ...session, account } });
           }
           break;
         }

@@ -293,8 +293,17 @@ function RevealRow({ type, row, reveal, session, copy }: RowProps) {
     body = (
       <div class="notice">
         <div role="status">
-          <p>{plural('outOfCredits', row.remaining, word)}</p>
-          <p class="muted small">{outOfCreditsAdvice(type, session)}</p>
+          {row.memberLimit ? (
+            <>
+              <p>{plural('memberLimitReached', row.memberLimit.limit, word)}</p>
+              <p class="muted small">{t('memberLimitAdvice', formatDate(session.account.workspace.renewsAt))}</p>
+            </>
+          ) : (
+            <>
+              <p>{plural('outOfCredits', row.remaining, word)}</p>
+              <p class="muted small">{outOfCreditsAdvice(type, session)}</p>
+            </>
+          )}
         </div>
         <button type="button" onClick={reveal}>
           {t('checkAgain')}

@@ -8,6 +8,7 @@ import type { Send } from '../../messaging/client.ts';
 import type { Balances } from '../../shared/api.ts';
 import type { RevealType } from '../../shared/credits.ts';
 import type { Cost } from '../../shared/discovery.ts';
+import { spendable } from '../../shared/limits.ts';
 import type { LeadView, MessageError, PoolScope, Push, Reply, TypeView, WidgetState } from '../../shared/protocol.ts';
 import { withPending, type DiscoverySettings, type DiscoverySettingsPatch } from '../../shared/settings.ts';
 import { t } from '../../components/i18n.ts';
@@ -85,10 +86,14 @@ export function rowView(state: WidgetStoreState, type: RevealType): RowView {
   const auto = discovery?.auto[type];
   if (auto?.state === 'revealing') return { kind: 'pending' };
   if (auto?.state === 'failed') return { kind: 'failed', message: auto.error.message };
-  if (auto?.state === 'outOfCredits') return { status: 'insufficientCredits', remaining: auto.remaining };
+  if (auto?.state === 'outOfCredits') {
+    return auto.memberLimit
+      ? { status: 'insufficientCredits', remaining: auto.remaining, memberLimit: auto.memberLimit }
+      : { status: 'insufficientCredits', remaining: auto.remaining };
+  }
   return {
     kind: 'ready',
-    remaining: balancesOf(state)?.[type].remaining ?? null,
+    remaining: spendableOf(state, type),
     cost: discovery?.cost[type] ?? 'unknown',
     kept: auto?.state === 'guarded' ? auto.keep : null,
   };
@@ -97,6 +102,14 @@ export function rowView(state: WidgetStoreState, type: RevealType): RowView {
 /** The settings as the user sees them: saved, with changes on their way applied. */
 export function shownSettings(state: WidgetStoreState): DiscoverySettings | null {
   return state.view ? withPending(state.view.settings, state.pendingSettings) : null;
+}
+
+/** What this member can still spend of `type`: the pool's credits capped by their own limit (R11). */
+function spendableOf(state: WidgetStoreState, type: RevealType): number | null {
+  const balances = balancesOf(state);
+  if (!balances) return null;
+  const session = state.view?.session;
+  return spendable(balances, session?.signedIn ? session.account.limits : undefined, type).remaining;
 }
 
 export function balancesOf(state: WidgetStoreState): Balances | null {
@@ -211,7 +224,13 @@ export function createWidgetStore({ send, openOptions, collapsedFlag = storedCol
             return;
           case 'balancesChanged':
             // A reveal in any tab: this widget's figures follow, whatever lead it shows.
-            if (view && view.pool === push.pool) set({ view: { ...view, balances: push.balances } });
+            if (view && view.pool === push.pool) {
+              const session =
+                push.limits && view.session.signedIn
+                  ? { ...view.session, account: { ...view.session.account, limits: push.limits } }
+                  : view.session;
+              set({ view: { ...view, balances: push.balances, session } });
+            }
             return;
           case 'settingsChanged':
             if (view) set({ view: { ...view, settings: push.settings } });

@@ -9,6 +9,8 @@ import { page, userEvent } from 'vitest/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { App as OptionsApp } from '../../entrypoints/options/App.tsx';
 import { createOptionsStore } from '../../entrypoints/options/store.ts';
+import { createUsageStore } from '../../entrypoints/options/usage-store.ts';
+import { createWorkspaceStore } from '../../entrypoints/options/workspace-store.ts';
 import { App as PopupApp } from '../../entrypoints/popup/App.tsx';
 import { createPopupStore } from '../../entrypoints/popup/store.ts';
 import { App as WidgetApp } from '../../entrypoints/widget/App.tsx';
@@ -212,7 +214,8 @@ describe('the options page in French', () => {
   test('the sign-in form', async () => {
     const fake = fakeSend({ sessionGet: () => ok(SIGNED_OUT) });
     const store = createOptionsStore({ send: fake.send, requestOrigins: async () => true });
-    renderInto(<OptionsApp store={store} />);
+    const createTabs = () => ({ usage: createUsageStore(fake), workspace: createWorkspaceStore(fake) });
+    renderInto(<OptionsApp store={store} createTabs={createTabs} />);
     void store.getState().load();
     await expect.element(page.getByRole('heading', { name: 'Réglages de LeadLens' })).toBeVisible();
     await expect.element(page.getByLabelText('URL du serveur')).toBeVisible();

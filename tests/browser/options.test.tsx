@@ -2,13 +2,16 @@ import { describe, expect, test, vi } from 'vitest';
 import { page } from 'vitest/browser';
 import { App } from '../../entrypoints/options/App.tsx';
 import { createOptionsStore } from '../../entrypoints/options/store.ts';
+import { createUsageStore } from '../../entrypoints/options/usage-store.ts';
+import { createWorkspaceStore } from '../../entrypoints/options/workspace-store.ts';
 import { SIGNED_IN, SIGNED_OUT, fail, fakeSend, ok, renderInto, type Handlers } from './fakes.ts';
 
 function mount(handlers: Handlers, granted = true) {
   const fake = fakeSend({ sessionGet: () => ok(SIGNED_OUT), ...handlers });
   const requestOrigins = vi.fn(async () => granted);
   const store = createOptionsStore({ send: fake.send, requestOrigins });
-  renderInto(<App store={store} />);
+  const createTabs = () => ({ usage: createUsageStore(fake), workspace: createWorkspaceStore(fake) });
+  renderInto(<App store={store} createTabs={createTabs} />);
   void store.getState().load();
   return { ...fake, requestOrigins, store };
 }

@@ -20,6 +20,24 @@ export class OptionsPage {
     await this.page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 15_000 });
   }
 
+  /** The tabs offered, by name, in order. */
+  async tabNames(): Promise<string[]> {
+    await this.page.getByRole('tab').first().waitFor();
+    return this.page.getByRole('tab').allTextContents();
+  }
+
+  async openTab(name: 'Account' | 'Usage' | 'Workspace'): Promise<void> {
+    await this.page.getByRole('tab', { name, exact: true }).click();
+  }
+
+  /** The Usage tab's ledger rows, each as its cells' texts (header row left out). */
+  async ledgerRows(): Promise<string[][]> {
+    const table = this.page.getByRole('table', { name: 'Credit usage' });
+    await table.waitFor();
+    const rows = await table.locator('tbody tr').all();
+    return Promise.all(rows.map((row) => row.getByRole('cell').allTextContents()));
+  }
+
   async signOut(): Promise<void> {
     await this.page.getByRole('button', { name: 'Sign out' }).click();
     await this.page.getByRole('button', { name: 'Sign in' }).waitFor();

@@ -36,6 +36,11 @@ export class PopupPage {
     return this.meter(type).evaluate((meter) => (meter as HTMLMeterElement).value);
   }
 
+  /** The member's own monthly limits, one line per limited type. */
+  limitLines(): Locator {
+    return this.page.getByRole('list', { name: 'Your monthly limits' }).getByRole('listitem');
+  }
+
   async setAuto(type: RevealType, on: boolean): Promise<void> {
     await this.toggle(type).setChecked(on);
     await this.settled((settings) => settings.autoReveal[type] === on);

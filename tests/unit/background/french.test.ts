@@ -53,6 +53,33 @@ describe('errors in French', () => {
     });
   });
 
+  it('a server address that is not one', async () => {
+    const bg = startBackground(server);
+    const reply = await bg.send('signIn', { serverUrl: 'http://leadlens.example.com', apiKey: 'k' }, optionsSender());
+    expect(reply).toMatchObject({
+      ok: false,
+      error: {
+        code: 'bad_server_url',
+        message:
+          'Le http simple n’est autorisé que pour 127.0.0.1 et localhost. Utilisez https://leadlens.example.com pour un serveur distant.',
+      },
+    });
+  });
+
+  it('the toolbar badge’s tooltip', async () => {
+    server.addAccount('key-z', 'pool-z', {
+      b2bEmail: { remaining: 1, monthlyAllotment: 10, addOn: 0, used: 9 },
+      phone: { remaining: 5, monthlyAllotment: 5, addOn: 0, used: 0 },
+      directEmail: { remaining: 5, monthlyAllotment: 5, addOn: 0, used: 0 },
+      export: { remaining: 5, monthlyAllotment: 5, addOn: 0, used: 0 },
+    });
+    const bg = startBackground(server);
+    expectOk(await bg.send('signIn', { serverUrl: SERVER, apiKey: 'key-z' }, optionsSender()));
+    await expect
+      .poll(() => bg.badges.at(-1)?.title)
+      .toBe('LeadLens\u00a0: 1 crédit e-mail pro restant (90\u00a0% utilisés)');
+  });
+
   it('signed out', async () => {
     const bg = startBackground(server);
     const reply = await bg.send('reveal', { slug: 'ada-lovelace', types: ['phone'] }, widgetSender(1));

@@ -14,6 +14,7 @@ import {
   type Balances,
   type ContactValue,
   type ErrorCode,
+  type MemberLimits,
   type RevealResponse,
   type RevealResult,
 } from '../../../shared/api.ts';
@@ -89,6 +90,8 @@ interface PoolState {
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string, "?…" or "". */
+  search: string;
   body: unknown;
   idempotencyKey: string | null;
   authorization: string | null;
@@ -139,14 +142,16 @@ export class FakeServer {
   basePath = '';
 
   private readonly keys = new Map<string, { account: Account; pool: string }>();
+  /** Per API key: the member's monthly limits (R11), as `limit` and `used` per type. */
+  private readonly memberLimits = new Map<string, Partial<Record<RevealType, { limit: number; used: number }>>>();
   private readonly pools = new Map<string, PoolState>();
   private readonly people = new Map<string, Person>([['ada-lovelace', ADA]]);
   private readonly idempotency = new Map<string, { body: string; response: RevealResponse | 'inFlight' }>();
 
-  addAccount(apiKey: string, poolId: string, balances = balancesOf()): void {
+  addAccount(apiKey: string, poolId: string, balances = balancesOf(), role: 'admin' | 'member' = 'admin'): void {
     if (!this.pools.has(poolId)) this.pools.set(poolId, { balances, paid: new Set() });
     const account: Account = {
-      user: { id: `u-${apiKey}`, email: `${apiKey}@example.com`, role: 'admin' },
+      user: { id: `u-${apiKey}`, email: `${apiKey}@example.com`, role },
       workspace: {
         id: `w-${poolId}`,
         name: 'Demo',
@@ -164,6 +169,22 @@ export class FakeServer {
   setBalance(poolId: string, type: keyof Balances, remaining: number): void {
     const pool = this.pools.get(poolId);
     if (pool) pool.balances[type] = balance(remaining);
+  }
+
+  /** An admin sets the member's monthly limit on `type` (R11); `used` is their spending so far. */
+  setLimit(apiKey: string, type: RevealType, limit: number, used = 0): void {
+    this.memberLimits.set(apiKey, { ...this.memberLimits.get(apiKey), [type]: { limit, used } });
+  }
+
+  /** The limits as the server reports them: only the limited types. */
+  limitsOf(apiKey: string): MemberLimits {
+    const limits: MemberLimits = {};
+    for (const [type, own] of Object.entries(this.memberLimits.get(apiKey) ?? {}) as Array<
+      [RevealType, { limit: number; used: number }]
+    >) {
+      limits[type] = { limit: own.limit, used: own.used, remaining: Math.max(0, own.limit - own.used) };
+    }
+    return limits;
   }
 
   reveals(): RecordedRequest[] {
@@ -189,6 +210,7 @@ export class FakeServer {
     this.requests.push({
       method: init.method ?? 'GET',
       path: url.pathname,
+      search: url.search,
       body,
       idempotencyKey: headers.get(IDEMPOTENCY_HEADER),
       authorization: headers.get('Authorization'),
@@ -213,13 +235,14 @@ export class FakeServer {
     const scripted = this.scripted.shift();
     if (scripted) return json(scripted.status, scripted.body);
 
-    const caller = this.keys.get((headers.get('Authorization') ?? '').replace(/^Bearer /, ''));
+    const apiKey = (headers.get('Authorization') ?? '').replace(/^Bearer /, '');
+    const caller = this.keys.get(apiKey);
     if (!caller) return error(401, 'unauthorized', 'Unknown API key.');
     const pool = this.pools.get(caller.pool);
     if (!pool) throw new Error('test setup: no pool');
 
     if (url.pathname === '/v1/account' && init.method === 'GET') {
-      return json(200, { ...caller.account, balances: structuredClone(pool.balances) });
+      return json(200, { ...caller.account, balances: structuredClone(pool.balances), limits: this.limitsOf(apiKey) });
     }
     const availability = /^\/v1\/leads\/([^/]+)\/availability$/.exec(url.pathname);
     if (availability && init.method === 'GET') {
@@ -247,29 +270,62 @@ export class FakeServer {
       if (!parsed.success) return error(400, 'bad_request', 'Bad reveal request.');
       this.idempotency.set(`${caller.pool}|${key}`, { body: rawBody, response: 'inFlight' });
       if (this.gate) await this.gate;
-      const response = this.reveal(caller.pool, pool, parsed.data.lead, parsed.data.types);
+      const response = this.reveal(apiKey, caller.pool, pool, parsed.data.lead, parsed.data.types);
       this.idempotency.set(`${caller.pool}|${key}`, { body: rawBody, response });
       return this.answer(response);
     }
+    if (url.pathname === '/v1/ledger' && init.method === 'GET') return json(200, { entries: [], nextCursor: null });
+    if (url.pathname.startsWith('/v1/workspace/'))
+      return this.workspace(caller.account, pool, url.pathname, init, body);
     return error(404, 'not_found', 'No such route.');
   };
+
+  /** Just enough of the admin endpoints for the background's own part: roles and add-ons. */
+  private workspace(account: Account, pool: PoolState, path: string, init: RequestInit, body: unknown): Response {
+    if (account.user.role !== 'admin') return error(403, 'forbidden', 'Only a workspace admin can do this.');
+    if (path === '/v1/workspace/add-ons' && init.method === 'POST') {
+      const credits = (body as { credits: Partial<Record<'phone' | 'directEmail' | 'export', number>> }).credits;
+      for (const type of ['phone', 'directEmail', 'export'] as const) {
+        const bought = credits[type] ?? 0;
+        const now = pool.balances[type];
+        pool.balances[type] = { ...now, remaining: now.remaining + bought, addOn: now.addOn + bought };
+      }
+      return json(200, {
+        purchase: {
+          at: '2026-11-27T10:00:00.000Z',
+          by: { id: account.user.id, email: account.user.email },
+          credits: { phone: credits.phone ?? 0, directEmail: credits.directEmail ?? 0, export: credits.export ?? 0 },
+        },
+        balances: structuredClone(pool.balances),
+      });
+    }
+    if (path === '/v1/workspace/members' && init.method === 'POST') {
+      return error(409, 'seats_full', 'All 3 seats are taken.');
+    }
+    return error(404, 'not_found', 'No such route.');
+  }
 
   private answer(response: RevealResponse): Response {
     if (this.fault === 'lostAfterCommit') throw new TypeError('network connection was lost');
     return json(200, response);
   }
 
-  private reveal(poolId: string, pool: PoolState, lead: string, types: RevealType[]): RevealResponse {
+  private reveal(apiKey: string, poolId: string, pool: PoolState, lead: string, types: RevealType[]): RevealResponse {
     const person = this.people.get(lead);
+    const own = this.memberLimits.get(apiKey) ?? {};
     const results: RevealResponse['results'] = {};
     for (const type of types) {
       const values = person?.[type];
       let result: RevealResult;
       if (!values || values.length === 0) result = { status: 'notFound' };
       else if (pool.paid.has(`${lead}|${type}`)) result = { status: 'revealed', charged: false, values };
-      else if (pool.balances[type].remaining < 1) {
+      else if (own[type] && own[type].used >= own[type].limit) {
+        const { limit, used } = own[type];
+        result = { status: 'insufficientCredits', remaining: 0, reason: 'memberLimit', limit, used };
+      } else if (pool.balances[type].remaining < 1) {
         result = { status: 'insufficientCredits', remaining: pool.balances[type].remaining };
       } else {
+        if (own[type]) own[type].used += 1;
         pool.paid.add(`${lead}|${type}`);
         pool.balances[type] = { ...pool.balances[type], remaining: pool.balances[type].remaining - 1 };
         this.charges.push({ pool: poolId, lead, type });
@@ -277,7 +333,7 @@ export class FakeServer {
       }
       results[type] = result;
     }
-    return { lead, results, balances: structuredClone(pool.balances) };
+    return { lead, results, balances: structuredClone(pool.balances), limits: this.limitsOf(apiKey) };
   }
 }
 

@@ -101,6 +101,7 @@ describe('discovery settings', () => {
     await expect.poll(() => bg.badges.at(-1)?.text).toBe('');
     expectOk(await bg.send('settingsChange', { patch: { autoReveal: { phone: true } } }, optionsSender()));
     await expect.poll(() => bg.badges.at(-1)?.text).toBe('0');
+    expect(bg.badges.at(-1)?.title).toBe('LeadLens: 0 phone credits left (100% used)');
     expectOk(await bg.send('signOut', {}, optionsSender()));
     await expect.poll(() => bg.badges.at(-1)?.text).toBe('');
   });

@@ -28,6 +28,13 @@ describe('the message protocol', () => {
       popupOpened: 'extensionPage',
       settingsChange: 'extensionPage',
       widgetCollapse: 'extensionPage',
+      // The ledger and workspace administration: the options page only, never a widget.
+      ledgerPage: 'optionsPage',
+      workspaceMembers: 'optionsPage',
+      memberAdd: 'optionsPage',
+      memberRemove: 'optionsPage',
+      memberLimits: 'optionsPage',
+      addOnBuy: 'optionsPage',
     });
   });
 

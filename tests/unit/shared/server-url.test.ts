@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { serverUrlProblemText } from '../../../components/i18n.ts';
 import { normalizeServerUrl } from '../../../shared/server-url.ts';
 
 describe('normalizeServerUrl', () => {
@@ -21,16 +22,16 @@ describe('normalizeServerUrl', () => {
   });
 
   it.each([
-    ['', /Enter the address/],
-    ['http://leadlens.example.com', /Plain http is only allowed/],
-    ['http://10.0.0.5:8787', /Plain http is only allowed/],
-    ['ftp://leadlens.example.com', /must start with https/],
-    ['javascript:alert(1)', /must start with https|not a web address/],
-    ['https://user:secret@leadlens.example.com', /API key field/],
-    ['https://', /not a web address/],
-  ])('refuses %j', (input, message) => {
+    ['', { kind: 'empty' }, /Enter the address/],
+    ['http://leadlens.example.com', { kind: 'plainHttp', host: 'leadlens.example.com' }, /Plain http is only allowed/],
+    ['http://10.0.0.5:8787', { kind: 'plainHttp', host: '10.0.0.5:8787' }, /Use https:\/\/10\.0\.0\.5:8787/],
+    ['ftp://leadlens.example.com', { kind: 'scheme' }, /must start with https/],
+    ['javascript:alert(1)', { kind: 'notAnAddress', typed: 'javascript:alert(1)' }, /not a web address/],
+    ['https://user:secret@leadlens.example.com', { kind: 'credentials' }, /API key field/],
+    ['https://', { kind: 'notAnAddress', typed: 'https://' }, /"https:\/\/" is not a web address/],
+  ] as const)('refuses %j, and says why in the user’s language', (input, problem, message) => {
     const check = normalizeServerUrl(input);
-    expect(check.ok).toBe(false);
-    expect(check.ok ? '' : check.message).toMatch(message);
+    expect(check).toEqual({ ok: false, problem });
+    expect(serverUrlProblemText(problem)).toMatch(message);
   });
 });
