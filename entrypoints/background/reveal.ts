@@ -223,8 +223,10 @@ async function runJob(
     // (add-ons, renewal), so figures older than balancesMaxAgeMs are read again first (free).
     // A member's own limit (R11) empties a type as surely as the pool does.
     let current = session;
+    const paidElsewhere = [...free];
     const left = (s: ActiveSession, type: RevealType) => spendable(s.account.balances, s.account.limits, type);
-    const zero = (s: ActiveSession) => ask.filter((type) => !free.includes(type) && left(s, type).remaining === 0);
+    const zero = (s: ActiveSession) =>
+      ask.filter((type) => !paidElsewhere.includes(type) && left(s, type).remaining === 0);
     if (zero(current).length > 0 && ctx.now() - current.balancesAt > ctx.balancesMaxAgeMs) {
       const refreshed = await refreshAccount(ctx, current);
       if (refreshed.ok) current = refreshed.session;
@@ -232,8 +234,16 @@ async function runJob(
         return { views: { ...views, ...errorViews(ask, refreshed.error) }, balances: null };
       // Otherwise keep the known 0: with the server unreachable a reveal would fail as well.
     }
+    // Data the pool already paid (a teammate, another device, a lost cache) is free whatever
+    // is left (R3): before refusing, ask the free availability endpoint what is paid.
+    if (zero(current).length > 0) {
+      const availability = await apiFor(ctx, current).availability(slug);
+      if (availability.ok && normalizeSlug(availability.data.lead) === slug) {
+        for (const type of zero(current)) if (availability.data.paid[type]) paidElsewhere.push(type);
+      }
+    }
     for (const type of zero(current)) views[type] = refusedView(0, left(current, type).memberLimit);
-    ask = ask.filter((type) => free.includes(type) || left(current, type).remaining > 0);
+    ask = ask.filter((type) => paidElsewhere.includes(type) || left(current, type).remaining > 0);
     if (ask.length === 0) return { views, balances: current.account.balances };
 
     // `ask` keeps the sorted order `reveal` gave `types`.

@@ -30,7 +30,7 @@ beforeEach(() => {
 const phoneOf = (slug: string) => ({ slug, types: ['phone' as const] });
 
 describe('a click', () => {
-  it('at the limit: refused with the limit and usage, no request, although the pool has credits', async () => {
+  it('at the limit: refused with the limit and usage, no reveal sent, although the pool has credits', async () => {
     server.setLimit('key-a', 'phone', 20, 20);
     const bg = startBackground(server);
     await signedInOnProfile(bg);
@@ -41,8 +41,21 @@ describe('a click', () => {
       remaining: 0,
       memberLimit: { limit: 20, used: 20 },
     });
-    expect(server.requests.length).toBe(before);
+    // Only the free availability read, to know whether the pool paid it already (then free).
+    expect(server.requests.slice(before).map((request) => request.path)).toEqual([
+      '/v1/leads/ada-lovelace/availability',
+    ]);
     expect(outcome.balances?.phone.remaining).toBe(5);
+  });
+
+  it('at the limit: a lead a teammate already paid is still shown, free (R3)', async () => {
+    server.setLimit('key-a', 'phone', 20, 20);
+    server.markPaid('pool-a', 'ada-lovelace', 'phone');
+    const bg = startBackground(server);
+    await signedInOnProfile(bg);
+    const outcome = expectOk(await bg.send('reveal', phoneOf('ada-lovelace'), widgetSender(1)));
+    expect(outcome.lead.phone).toMatchObject({ status: 'revealed' });
+    expect(server.charges).toEqual([]);
   });
 
   it('the reveal that reaches the limit is stored from its answer: the next lead is refused locally', async () => {

@@ -337,14 +337,26 @@ describe('failures cache nothing and say what to do', () => {
 });
 
 describe('credits', () => {
-  it('answers "insufficient credits" for a 0 balance without sending a request', async () => {
+  it('answers "insufficient credits" for a 0 balance without sending a reveal (only the free availability read)', async () => {
     server.addAccount('key-z', 'pool-z', balancesOf({ phone: 0 }));
     const bg = startBackground(server);
     await signedInOnProfile(bg, { apiKey: 'key-z' });
     const requestsBefore = server.requests.length;
     const outcome = expectOk(await bg.send('reveal', revealPhone, widgetSender(1)));
     expect(outcome.lead.phone).toEqual({ status: 'insufficientCredits', remaining: 0 });
-    expect(server.requests.length).toBe(requestsBefore);
+    expect(server.requests.slice(requestsBefore).map((request) => request.path)).toEqual([
+      '/v1/leads/ada-lovelace/availability',
+    ]);
+  });
+
+  it('reveals at a 0 balance what the pool already paid elsewhere: it is free (R3)', async () => {
+    server.addAccount('key-z', 'pool-z', balancesOf({ phone: 0 }));
+    server.markPaid('pool-z', 'ada-lovelace', 'phone');
+    const bg = startBackground(server);
+    await signedInOnProfile(bg, { apiKey: 'key-z' });
+    const outcome = expectOk(await bg.send('reveal', revealPhone, widgetSender(1)));
+    expect(outcome.lead.phone).toMatchObject({ status: 'revealed', values: ADA.phone });
+    expect(server.charges).toEqual([]);
   });
 
   it('reads stale balances again (free) before refusing, and reveals if credits were added', async () => {
@@ -357,7 +369,10 @@ describe('credits', () => {
     now += 120_000;
     const stillZero = expectOk(await bg.send('reveal', revealPhone, widgetSender(1)));
     expect(stillZero.lead.phone).toEqual({ status: 'insufficientCredits', remaining: 0 });
-    expect(server.requests.slice(before).map((request) => request.path)).toEqual(['/v1/account']);
+    expect(server.requests.slice(before).map((request) => request.path)).toEqual([
+      '/v1/account',
+      '/v1/leads/ada-lovelace/availability',
+    ]);
 
     server.setBalance('pool-z', 'phone', 3);
     now += 120_000;
