@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { copyText, type CopyText } from './clipboard.ts';
-import { t } from './i18n.ts';
+import { t } from '../i18n/messages.ts';
 
 interface Props {
   value: string;

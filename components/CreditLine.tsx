@@ -4,7 +4,7 @@ import type { Balance } from '../shared/api.ts';
 import type { CreditType } from '../shared/credits.ts';
 import { usageOf } from '../shared/usage.ts';
 import { typeWord } from './format.ts';
-import { capitalize, plural, t } from './i18n.ts';
+import { capitalize, plural, t } from '../i18n/messages.ts';
 
 interface Props {
   type: CreditType;

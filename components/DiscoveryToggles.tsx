@@ -8,7 +8,7 @@ import { useId, useRef, useState } from 'preact/hooks';
 import { REVEAL_TYPES, type RevealType } from '../shared/credits.ts';
 import { MAX_KEEP_AT_LEAST, type DiscoverySettings, type DiscoverySettingsPatch } from '../shared/settings.ts';
 import { typeWord } from './format.ts';
-import { capitalize, t, type MessageKey } from './i18n.ts';
+import { capitalize, t, type MessageKey } from '../i18n/messages.ts';
 
 interface Props {
   settings: DiscoverySettings;

@@ -1,4 +1,4 @@
-import { t } from './i18n.ts';
+import { t } from '../i18n/messages.ts';
 
 interface Props {
   message: string;

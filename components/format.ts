@@ -1,21 +1,9 @@
 /** Words and numbers the pages show, derived from the protocol's data, in the UI language. */
 import type { Account } from '../shared/api.ts';
 import type { CreditType } from '../shared/credits.ts';
-import { capitalize, t, type MessageKey } from './i18n.ts';
+import { capitalize, t, typeWord, type MessageKey } from '../i18n/messages.ts';
 
-export { formatDate } from './i18n.ts';
-
-const TYPE_WORDS: Record<CreditType, MessageKey> = {
-  b2bEmail: 'typeWord_b2bEmail',
-  phone: 'typeWord_phone',
-  directEmail: 'typeWord_directEmail',
-  export: 'typeWord_export',
-};
-
-/** A credit type inside a sentence: "phone" in "1 phone credit", « téléphone ». */
-export function typeWord(type: CreditType): string {
-  return t(TYPE_WORDS[type]);
-}
+export { formatDate, typeWord } from '../i18n/messages.ts';
 
 /** "B2B email", "Phone", "Direct email", "Export". */
 export function typeTitle(type: CreditType): string {

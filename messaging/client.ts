@@ -51,7 +51,7 @@ export async function openOptionsPage(): Promise<Reply<null>> {
 type MessageKey = Parameters<typeof browser.i18n.getMessage>[0];
 
 /**
- * A message of the extension's locale files. Not components/i18n.ts: the content script
+ * A message of the extension's locale files. Not i18n/messages.ts: the content script
  * sends through this module, and the browser's own lookup is all it can afford. When the
  * extension context is gone (the reason these messages exist) the lookup may fail too: then
  * a plain English sentence.

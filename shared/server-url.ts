@@ -22,7 +22,7 @@ export type ServerUrlCheck =
 
 /**
  * Why a typed address was refused, as data: the pages and the background say it in the
- * user's language (components/i18n.ts `serverUrlProblemText`).
+ * user's language (i18n/messages.ts `serverUrlProblemText`).
  */
 export type ServerUrlProblem =
   | { kind: 'empty' }

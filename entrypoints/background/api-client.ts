@@ -3,7 +3,7 @@
  * schemas, every failure turned into a value with a message that says what happened and
  * what to do. `fetch` is injected so unit tests fake the server's documented answers.
  */
-import { t } from '../../components/i18n.ts';
+import { t } from '../../i18n/messages.ts';
 import type { z } from 'zod';
 import {
   AccountSchema,

@@ -3,8 +3,7 @@
  * the stored session and settings each time either changes, and when the worker starts:
  * the badge is browser state that a browser restart clears.
  */
-import { formatList, formatPercent, plural, t } from '../../components/i18n.ts';
-import { typeWord } from '../../components/format.ts';
+import { formatList, formatPercent, plural, t, typeWord } from '../../i18n/messages.ts';
 import type { Badge, BadgeWords } from '../../shared/usage.ts';
 import { badgeFor, NO_BADGE, usedPercent } from '../../shared/usage.ts';
 import type { BackgroundContext } from './context.ts';

@@ -10,7 +10,7 @@
  * never revealed). Deciding and reserving happen with nothing awaited in between, so two
  * plans at once never both spend the last credit above the guard.
  */
-import { t } from '../../components/i18n.ts';
+import { t } from '../../i18n/messages.ts';
 import { REVEAL_TYPES, type RevealType } from '../../shared/credits.ts';
 import {
   needsAvailability,

@@ -2,7 +2,7 @@
  * What each message does, once the router has checked its shape and sender. Handlers read
  * everything that must survive from storage (IndexedDB, storage.session) on every call.
  */
-import { t } from '../../components/i18n.ts';
+import { t } from '../../i18n/messages.ts';
 import { REVEAL_TYPES } from '../../shared/credits.ts';
 import type { Reply, SessionView } from '../../shared/protocol.ts';
 import { updateBadge } from './badge.ts';

@@ -10,8 +10,7 @@
  * is lost when the worker stops, and then the persisted idempotency key makes the retry a
  * replay (one charge).
  */
-import { typeWord } from '../../components/format.ts';
-import { t } from '../../components/i18n.ts';
+import { t, typeWord } from '../../i18n/messages.ts';
 import type { Balances } from '../../shared/api.ts';
 import type { RevealType } from '../../shared/credits.ts';
 import type { LeadView, MessageError, Reply, RevealOutcome, TypeView } from '../../shared/protocol.ts';

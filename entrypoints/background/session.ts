@@ -3,7 +3,7 @@
  * background's IndexedDB, which content scripts cannot open. Nothing of it goes to
  * `storage.local`, which content scripts can read; pages get it through `sessionGet`.
  */
-import { serverUrlProblemText, t } from '../../components/i18n.ts';
+import { serverUrlProblemText, t } from '../../i18n/messages.ts';
 import type { Balances, MemberLimits } from '../../shared/api.ts';
 import { CREDIT_TYPES } from '../../shared/credits.ts';
 import { creditTotal } from '../../shared/usage.ts';

@@ -4,7 +4,7 @@
  * that say what to do. What changes the signed-in account (add-ons, the admin's own limits,
  * the member count) is read back into the session, so the popup and badge follow at once.
  */
-import { t } from '../../components/i18n.ts';
+import { t } from '../../i18n/messages.ts';
 import type { MessageError, Reply } from '../../shared/protocol.ts';
 import type { ApiFailure, ApiResult } from './api-client.ts';
 import type { BackgroundContext } from './context.ts';

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDate, planName } from '../../components/format.ts';
-import { t } from '../../components/i18n.ts';
+import { t } from '../../i18n/messages.ts';
 import { useStore } from '../../components/useStore.ts';
 import type { SessionView } from '../../shared/protocol.ts';
 import { DEFAULT_SERVER_URL, type OptionsStore } from './store.ts';

@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { typeTitle } from '../../components/format.ts';
-import { formatDateTime, formatSigned, t, type MessageKey } from '../../components/i18n.ts';
+import { formatDateTime, formatSigned, t, type MessageKey } from '../../i18n/messages.ts';
 import { useStore } from '../../components/useStore.ts';
 import type { LedgerEntry } from '../../shared/api.ts';
 import { CREDIT_TYPES, type CreditType } from '../../shared/credits.ts';

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { typeTitle, typeWord } from '../../components/format.ts';
-import { formatList, plural, t } from '../../components/i18n.ts';
+import { formatList, plural, t } from '../../i18n/messages.ts';
 import { useStore } from '../../components/useStore.ts';
 import type { Member, SetLimitsRequest } from '../../shared/api.ts';
 import { CREDIT_TYPES, type CreditType } from '../../shared/credits.ts';

@@ -6,7 +6,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Send } from '../../messaging/client.ts';
 import type { Push, SessionView } from '../../shared/protocol.ts';
 import { normalizeServerUrl } from '../../shared/server-url.ts';
-import { serverUrlProblemText, t } from '../../components/i18n.ts';
+import { serverUrlProblemText, t } from '../../i18n/messages.ts';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
 

@@ -2,7 +2,7 @@ import { CreditLine } from '../../components/CreditLine.tsx';
 import { DiscoveryToggles } from '../../components/DiscoveryToggles.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDate, planName } from '../../components/format.ts';
-import { plural, t } from '../../components/i18n.ts';
+import { plural, t } from '../../i18n/messages.ts';
 import { useStore } from '../../components/useStore.ts';
 import type { Account } from '../../shared/api.ts';
 import { CREDIT_TYPES } from '../../shared/credits.ts';

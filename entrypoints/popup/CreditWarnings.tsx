@@ -1,5 +1,5 @@
 import { formatDate, typeTitle, typeWord } from '../../components/format.ts';
-import { capitalize, formatPercent, plural, t } from '../../components/i18n.ts';
+import { capitalize, formatPercent, plural, t } from '../../i18n/messages.ts';
 import type { Balances } from '../../shared/api.ts';
 import { CREDIT_TYPES, type CreditType } from '../../shared/credits.ts';
 import { usageOf, usedPercent, type Usage } from '../../shared/usage.ts';

@@ -1,5 +1,5 @@
 import { typeWord } from '../../components/format.ts';
-import { plural, t } from '../../components/i18n.ts';
+import { plural, t } from '../../i18n/messages.ts';
 import type { MemberLimits } from '../../shared/api.ts';
 import { CREDIT_TYPES } from '../../shared/credits.ts';
 

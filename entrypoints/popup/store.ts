@@ -5,7 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Send } from '../../messaging/client.ts';
 import type { PoolScope, Push, Reply, SessionView } from '../../shared/protocol.ts';
-import { t } from '../../components/i18n.ts';
+import { t } from '../../i18n/messages.ts';
 import { withPending, type DiscoverySettings, type DiscoverySettingsPatch } from '../../shared/settings.ts';
 
 export interface PopupDeps {

@@ -5,7 +5,7 @@ import { CopyButton } from '../../components/CopyButton.tsx';
 import { DiscoveryToggles } from '../../components/DiscoveryToggles.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDate, typeTitle, typeWord } from '../../components/format.ts';
-import { formatList, plural, t, type MessageKey } from '../../components/i18n.ts';
+import { formatList, plural, t, type MessageKey } from '../../i18n/messages.ts';
 import { useStore } from '../../components/useStore.ts';
 import type { ContactValue } from '../../shared/api.ts';
 import { REVEAL_TYPES, type RevealType } from '../../shared/credits.ts';

@@ -4,7 +4,7 @@
  */
 import '../../components/theme.css';
 import { render } from 'preact';
-import { applyDocumentLanguage } from '../../components/i18n.ts';
+import { applyDocumentLanguage } from '../../components/page-language.ts';
 import { openOptionsPage, send } from '../../messaging/client.ts';
 import { onPush } from '../../messaging/pushes.ts';
 import { App } from './App.tsx';

@@ -11,7 +11,7 @@ import type { Cost } from '../../shared/discovery.ts';
 import { spendable } from '../../shared/limits.ts';
 import type { LeadView, MessageError, PoolScope, Push, Reply, TypeView, WidgetState } from '../../shared/protocol.ts';
 import { withPending, type DiscoverySettings, type DiscoverySettingsPatch } from '../../shared/settings.ts';
-import { t } from '../../components/i18n.ts';
+import { t } from '../../i18n/messages.ts';
 import { storedCollapsedFlag, type CollapsedFlag } from './collapsed-flag.ts';
 
 export interface WidgetDeps {

@@ -89,6 +89,26 @@ const CASES: Case[] = [
 
 const PHONES: Person['phone'] = ADA.phone;
 
+/**
+ * A fetch whose availability reads wait for `release()`: the server is slow to answer the
+ * plan's first step while the user does something else.
+ */
+function holdingAvailability(server: FakeServer) {
+  const held = deferred();
+  let holding = true;
+  return {
+    fetch: async (input: string, init: RequestInit): Promise<Response> => {
+      if (holding && input.endsWith('/availability')) await held.promise;
+      return server.fetch(input, init);
+    },
+    /** Reads asked from now on pass at once. */
+    stopHolding: () => {
+      holding = false;
+    },
+    release: () => held.resolve(),
+  };
+}
+
 /** Signs in with the case's credits and settings; the phone already paid as the case says. */
 async function setUp(row: Case): Promise<Harness> {
   server.addAccount('key-t', 'pool-t', balancesOf({ phone: row.paid === 'cached' ? row.credits + 1 : row.credits }));
@@ -206,18 +226,13 @@ describe('automatic discovery', () => {
   it('reveals nothing for a profile the tab left before its plan ran', async () => {
     server.addAccount('key-d', 'pool-d');
     server.addPerson(LEAD, { b2bEmail: [{ value: 'ada@engines.example', verifiedAt: null }] });
-    const held = deferred();
-    const bg = startBackground(server, {
-      fetch: async (input, init) => {
-        if (input.endsWith('/availability')) await held.promise;
-        return server.fetch(input, init);
-      },
-    });
+    const held = holdingAvailability(server);
+    const bg = startBackground(server, { fetch: held.fetch });
     expectOk(await bg.send('signIn', { serverUrl: SERVER, apiKey: 'key-d' }, optionsSender()));
     expectOk(await bg.send('profileSeen', { profile: profile(LEAD) }, contentSender(1)));
     // Scrolled on to another profile while the server was answering.
     expectOk(await bg.send('profileSeen', { profile: profile('grace-hopper') }, contentSender(1)));
-    held.resolve();
+    held.release();
     await bg.idle();
     expect(server.reveals()).toEqual([]);
     expect(server.charges).toEqual([]);
@@ -226,17 +241,12 @@ describe('automatic discovery', () => {
   it('reveals nothing when the user left the profile for a page that is not one', async () => {
     server.addAccount('key-d', 'pool-d');
     server.addPerson(LEAD, { b2bEmail: [{ value: 'ada@engines.example', verifiedAt: null }] });
-    const held = deferred();
-    const bg = startBackground(server, {
-      fetch: async (input, init) => {
-        if (input.endsWith('/availability')) await held.promise;
-        return server.fetch(input, init);
-      },
-    });
+    const held = holdingAvailability(server);
+    const bg = startBackground(server, { fetch: held.fetch });
     expectOk(await bg.send('signIn', { serverUrl: SERVER, apiKey: 'key-d' }, optionsSender()));
     expectOk(await bg.send('profileSeen', { profile: profile(LEAD) }, contentSender(1)));
     expectOk(await bg.send('profileLeft', {}, contentSender(1, 'https://www.linkedin.com/feed/')));
-    held.resolve();
+    held.release();
     await bg.idle();
     expect(server.reveals()).toEqual([]);
   });
@@ -271,17 +281,12 @@ describe('automatic discovery', () => {
   it('never reveals a type the user turned off while the plan was waiting for the server', async () => {
     server.addAccount('key-d', 'pool-d');
     server.addPerson(LEAD, { b2bEmail: [{ value: 'ada@engines.example', verifiedAt: null }] });
-    const held = deferred();
-    const bg = startBackground(server, {
-      fetch: async (input, init) => {
-        if (input.endsWith('/availability')) await held.promise;
-        return server.fetch(input, init);
-      },
-    });
+    const held = holdingAvailability(server);
+    const bg = startBackground(server, { fetch: held.fetch });
     expectOk(await bg.send('signIn', { serverUrl: SERVER, apiKey: 'key-d' }, optionsSender()));
     expectOk(await bg.send('profileSeen', { profile: profile(LEAD) }, contentSender(1)));
     expectOk(await bg.send('settingsChange', { patch: { autoReveal: { b2bEmail: false } } }, optionsSender()));
-    held.resolve();
+    held.release();
     await bg.idle();
     expect(server.reveals()).toEqual([]);
     const widget = expectOk(await bg.send('widgetOpened', {}, widgetSender(1)));
@@ -292,21 +297,15 @@ describe('automatic discovery', () => {
     server.addAccount('key-d', 'pool-d');
     server.addAccount('key-e', 'pool-e', balancesOf({ b2bEmail: 2 }));
     server.addPerson(LEAD, { b2bEmail: [{ value: 'ada@engines.example', verifiedAt: null }] });
-    const held = deferred();
-    let holding = true;
-    const bg = startBackground(server, {
-      fetch: async (input, init) => {
-        if (holding && input.endsWith('/availability')) await held.promise;
-        return server.fetch(input, init);
-      },
-    });
+    const held = holdingAvailability(server);
+    const bg = startBackground(server, { fetch: held.fetch });
     expectOk(await bg.send('settingsChange', { patch: { keepAtLeast: { b2bEmail: 5 } } }, optionsSender()));
     expectOk(await bg.send('signIn', { serverUrl: SERVER, apiKey: 'key-d' }, optionsSender()));
     expectOk(await bg.send('profileSeen', { profile: profile(LEAD) }, contentSender(1)));
-    holding = false;
+    held.stopHolding();
     // pool-e has 2 B2B email credits, under its guard of 5: nothing may be spent there.
     expectOk(await bg.send('signIn', { serverUrl: SERVER, apiKey: 'key-e' }, optionsSender()));
-    held.resolve();
+    held.release();
     await bg.idle();
     expect(server.charges).toEqual([]);
   });

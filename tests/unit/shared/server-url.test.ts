@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serverUrlProblemText } from '../../../components/i18n.ts';
+import { serverUrlProblemText } from '../../../i18n/messages.ts';
 import { normalizeServerUrl } from '../../../shared/server-url.ts';
 
 describe('normalizeServerUrl', () => {

@@ -12,6 +12,7 @@
  * says "0 crédit", English "0 credits").
  */
 import { browser } from 'wxt/browser';
+import type { CreditType } from '../shared/credits.ts';
 import type { ServerUrlProblem } from '../shared/server-url.ts';
 
 /** A message name of public/_locales/en/messages.json. */
@@ -52,6 +53,18 @@ export function serverUrlProblemText(problem: ServerUrlProblem): string {
     case 'plainHttp':
       return t('serverUrlPlainHttp', problem.host);
   }
+}
+
+const TYPE_WORDS: Record<CreditType, MessageKey> = {
+  b2bEmail: 'typeWord_b2bEmail',
+  phone: 'typeWord_phone',
+  directEmail: 'typeWord_directEmail',
+  export: 'typeWord_export',
+};
+
+/** A credit type inside a sentence: "phone" in "1 phone credit", « téléphone ». */
+export function typeWord(type: CreditType): string {
+  return t(TYPE_WORDS[type]);
 }
 
 /** The same text with its first letter in upper case ("phone credits" → "Phone credits"). */
@@ -106,12 +119,6 @@ export function uiLocale(): string {
   }
   const lower = browserLanguage.toLowerCase();
   return lower === words || lower.startsWith(`${words}-`) ? browserLanguage : words;
-}
-
-/** Tells the page which language it speaks, so screen readers pronounce it right. */
-export function applyDocumentLanguage(doc: Document, title?: MessageKey): void {
-  doc.documentElement.lang = browser.i18n.getMessage('locale') || 'en';
-  if (title) doc.title = t(title);
 }
 
 interface Formats {
