@@ -17,6 +17,9 @@ import { ApiError } from './errors.ts';
 import { claimOrReplay, hashRequest, runClaimed, storeResponse, type StoredResponse } from './idempotency.ts';
 import { renewIfDue } from './renewal.ts';
 
+/** The most credits of one type a pool can hold (balances are Postgres `integer`). */
+export const MAX_BALANCE = 2_147_483_647;
+
 export interface AddOnInput {
   credits: Partial<Record<AddOnType, number>>;
   idempotencyKey: string;
@@ -51,17 +54,29 @@ export async function buyAddOns(db: Database, caller: Caller, input: AddOnInput)
         'SELECT 1 FROM balances WHERE pool_id = $1 AND type = ANY ($2::text[]) ORDER BY type FOR NO KEY UPDATE',
         [caller.poolId, bought],
       );
-      await tx.query(
+      // Balances are 32-bit integers: a purchase that would pass 2,147,483,647 credits of a type
+      // is refused whole (the sums are compared as bigint, so they cannot overflow themselves).
+      const { rows } = await tx.query<{ n: number }>(
         `WITH bought AS (
            UPDATE balances b SET add_on = b.add_on + t.amount, remaining = b.remaining + t.amount
              FROM unnest($2::text[], $3::int[]) AS t (type, amount)
             WHERE b.pool_id = $1 AND b.type = t.type
+              AND b.add_on::bigint + t.amount <= ${MAX_BALANCE} AND b.remaining::bigint + t.amount <= ${MAX_BALANCE}
            RETURNING b.type, t.amount
+         ), entries AS (
+           INSERT INTO ledger (pool_id, type, delta, reason, user_id, idempotency_key, at)
+           SELECT $1, type, amount, 'addOn', $4, $5, $6 FROM bought ORDER BY type
          )
-         INSERT INTO ledger (pool_id, type, delta, reason, user_id, idempotency_key, at)
-         SELECT $1, type, amount, 'addOn', $4, $5, $6 FROM bought ORDER BY type`,
+         SELECT count(*)::int AS n FROM bought`,
         [caller.poolId, bought, bought.map((type) => input.credits[type]), caller.userId, input.idempotencyKey, now],
       );
+      if ((rows[0]?.n ?? 0) < bought.length) {
+        throw new ApiError(
+          409,
+          'conflict',
+          `The pool cannot hold that many add-on credits: at most ${MAX_BALANCE.toLocaleString('en')} of a type. Buy fewer.`,
+        );
+      }
       const answer: AddOnPurchase = {
         purchase: {
           at: now.toISOString(),

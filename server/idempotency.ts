@@ -5,8 +5,12 @@
  * replays the stored status and bytes; a different body is a 422; a request still in flight
  * is a 409. An in-flight record older than a minute was abandoned (its process died) and may
  * be taken over; records are kept at least 24 hours.
+ *
+ * Each claim records its owner, a random token of the request that made it. Only the owner
+ * stores the answer (and so commits the work): a request that was only slow, whose key a
+ * retry took over, rolls its work back instead of doing it a second time.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type Queryable, pgErrorCode, PG_ERRORS } from './db/database.ts';
@@ -55,21 +59,55 @@ export interface Scope {
   key: string;
   requestHash: string;
   now: Date;
+  /** The token of this request's claim; made on first use when not given (see ownerOf). */
+  owner?: string;
+}
+
+const owners = new WeakMap<Omit<Scope, 'poolId'>, string>();
+
+/** This request's owner token: `scope.owner`, or one made for this scope object and kept. */
+export function ownerOf(scope: Omit<Scope, 'poolId'>): string {
+  if (scope.owner !== undefined) return scope.owner;
+  let owner = owners.get(scope);
+  if (owner === undefined) {
+    owner = randomUUID();
+    owners.set(scope, owner);
+  }
+  return owner;
+}
+
+/** The error of a request whose key a retry took over (SQLSTATE LL409, raised by reveal_lead too). */
+export const TAKEN_OVER_SQLSTATE = 'LL409';
+
+function takenOver(): ApiError {
+  return new ApiError(
+    409,
+    'idempotency_in_flight',
+    'A retry of this request took it over; its answer is the one that counts.',
+  );
+}
+
+/** Maps a taken-over key's database error to its 409; other errors are returned as they are. */
+export function asTakenOver(error: unknown): unknown {
+  return pgErrorCode(error) === TAKEN_OVER_SQLSTATE ? takenOver() : error;
 }
 
 /**
  * Records the key as in flight unless a live record holds it. A record may be taken over when
  * it is an abandoned in-flight record of the same request, or past retention. `$1` is the
- * pool, `$2` to `$6` the claimParams.
+ * pool, `$2` to `$7` the claimParams.
  */
 export const CLAIM_CONFLICT_SQL = `ON CONFLICT (pool_id, key) DO UPDATE
        SET request_hash = EXCLUDED.request_hash, state = 'inFlight', status_code = NULL, response = NULL,
-           created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at
+           created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, owner = EXCLUDED.owner
      WHERE (idempotency_keys.state = 'inFlight' AND idempotency_keys.request_hash = EXCLUDED.request_hash
             AND idempotency_keys.updated_at < $5)
         OR idempotency_keys.created_at < $6`;
 
-/** The parameters `$2` to `$6` of a claim: key, request hash, now, in-flight cut-off, retention cut-off. */
+/**
+ * The parameters `$2` to `$7` of a claim: key, request hash, now, in-flight cut-off, retention
+ * cut-off, owner token.
+ */
 export function claimParams(scope: Omit<Scope, 'poolId'>): unknown[] {
   return [
     scope.key,
@@ -77,13 +115,14 @@ export function claimParams(scope: Omit<Scope, 'poolId'>): unknown[] {
     scope.now,
     new Date(scope.now.getTime() - IN_FLIGHT_TIMEOUT_MS),
     new Date(scope.now.getTime() - RETENTION_MS),
+    ownerOf(scope),
   ];
 }
 
 async function claimKey(db: Queryable, scope: Scope): Promise<boolean> {
   const result = await db.query(
-    `INSERT INTO idempotency_keys (pool_id, key, request_hash, state, created_at, updated_at)
-     VALUES ($1, $2, $3, 'inFlight', $4, $4)
+    `INSERT INTO idempotency_keys (pool_id, key, request_hash, state, created_at, updated_at, owner)
+     VALUES ($1, $2, $3, 'inFlight', $4, $4, $7)
      ${CLAIM_CONFLICT_SQL}
      RETURNING 1`,
     [scope.poolId, ...claimParams(scope)],
@@ -154,13 +193,14 @@ export async function runClaimed<T>(db: Queryable, scope: Scope, work: () => Pro
       }
     }
   } catch (error) {
+    // Only our own claim: a key a retry took over is the retry's.
     await db
-      .query("DELETE FROM idempotency_keys WHERE pool_id = $1 AND key = $2 AND state = 'inFlight'", [
-        scope.poolId,
-        scope.key,
-      ])
+      .query(
+        "DELETE FROM idempotency_keys WHERE pool_id = $1 AND key = $2 AND state = 'inFlight' AND owner IS NOT DISTINCT FROM $3",
+        [scope.poolId, scope.key, ownerOf(scope)],
+      )
       .catch(() => undefined);
-    throw error;
+    throw asTakenOver(error);
   }
 }
 
@@ -169,11 +209,13 @@ export async function runClaimed<T>(db: Queryable, scope: Scope, work: () => Pro
  * work and its answer commit together (reveal_lead does the same in SQL).
  */
 export async function storeResponse(tx: Queryable, scope: Scope, status: number, body: string): Promise<void> {
-  await tx.query(
+  const result = await tx.query(
     `UPDATE idempotency_keys SET state = 'done', status_code = $3, response = $4::json, updated_at = $5
-      WHERE pool_id = $1 AND key = $2`,
-    [scope.poolId, scope.key, status, body, scope.now],
+      WHERE pool_id = $1 AND key = $2 AND owner IS NOT DISTINCT FROM $6`,
+    [scope.poolId, scope.key, status, body, scope.now, ownerOf(scope)],
   );
+  // A retry took the key over while this request worked: throwing rolls the work back.
+  if (result.rowCount === 0) throw takenOver();
 }
 
 /** Deletes records past retention; any server process may run it. */

@@ -8,9 +8,10 @@
  * key, as one transaction. A renewal that is due, a key already recorded, a deadlock: the
  * slower paths below, with the same guarantees.
  */
+import { randomUUID } from 'node:crypto';
 import { REVEAL_TYPES } from '../shared/credits.ts';
 import { CALLER_SQL, hashApiKey, toCaller, unauthorized, type Caller, type CallerRow } from './auth.ts';
-import type { Database } from './db/database.ts';
+import { pgErrorCode, type Database } from './db/database.ts';
 import {
   CLAIM_CONFLICT_SQL,
   claimOrReplay,
@@ -27,8 +28,8 @@ import { revealLead, type RevealInput } from './reveals.ts';
 const CALLER_AND_CLAIM_SQL = `WITH caller AS (
        ${CALLER_SQL}
      ), claim AS (
-       INSERT INTO idempotency_keys (pool_id, key, request_hash, state, created_at, updated_at)
-       SELECT caller.pool_id, $2, $3, 'inFlight', $4, $4 FROM caller
+       INSERT INTO idempotency_keys (pool_id, key, request_hash, state, created_at, updated_at, owner)
+       SELECT caller.pool_id, $2, $3, 'inFlight', $4, $4, $7 FROM caller
        ${CLAIM_CONFLICT_SQL}
        RETURNING 1
      )
@@ -47,7 +48,7 @@ export async function revealRequest(db: Database, input: RevealRequestInput): Pr
   const { request, now } = input;
   // The canonical request: the same lead and types in any order or spelling is the same body.
   const canonical = { lead: request.lead, types: REVEAL_TYPES.filter((type) => request.types.includes(type)) };
-  const scope = { key: input.idempotencyKey, requestHash: hashRequest(canonical), now };
+  const scope = { key: input.idempotencyKey, requestHash: hashRequest(canonical), now, owner: randomUUID() };
   const { rows } = await db.query<CallerRow & { claimed: boolean }>(CALLER_AND_CLAIM_SQL, [
     hashApiKey(input.apiKey),
     ...claimParams(scope),
@@ -61,17 +62,28 @@ export async function revealRequest(db: Database, input: RevealRequestInput): Pr
     const replay = await claimOrReplay(db, poolScope, true);
     if (replay) return replay;
   }
-  const body = await runClaimed(db, poolScope, () => reveal(db, caller, request, now, input.idempotencyKey));
+  const body = await runClaimed(db, poolScope, () => reveal(db, caller, request, poolScope));
   return { status: 200, body, replayed: false };
 }
 
-function reveal(db: Database, caller: Caller, request: RevealInput, now: Date, key: string): Promise<string> {
-  // Renewal on read (R10), in the same transaction as the reveal it precedes.
-  if (now >= caller.renewsAt) {
-    return db.transaction(async (tx) => {
-      await renewIfDue(tx, caller.poolId, now);
-      return revealLead(tx, caller, request, now, key);
-    });
+/** reveal_lead's SQLSTATE for a caller removed before their reveal could commit. */
+const REMOVED_SQLSTATE = 'LL401';
+
+async function reveal(db: Database, caller: Caller, request: RevealInput, scope: Scope): Promise<string> {
+  const { now } = scope;
+  const key = { key: scope.key, owner: scope.owner ?? null };
+  try {
+    // Renewal on read (R10), in the same transaction as the reveal it precedes.
+    if (now >= caller.renewsAt) {
+      return await db.transaction(async (tx) => {
+        await renewIfDue(tx, caller.poolId, now);
+        return revealLead(tx, caller, request, now, key);
+      });
+    }
+    return await revealLead(db, caller, request, now, key);
+  } catch (error) {
+    // Removed while this request was on its way: the key stopped working "at once".
+    if (pgErrorCode(error) === REMOVED_SQLSTATE) throw unauthorized();
+    throw error;
   }
-  return revealLead(db, caller, request, now, key);
 }

@@ -5,8 +5,8 @@
  * either is undone. However many values a type has, it costs one credit, and a type the pool
  * already paid for is free forever.
  *
- * The work is the SQL function `reveal_lead` (server/db/migrations/003_teams.sql, which
- * replaced 002's): one round trip that also builds the answer and stores it under the
+ * The work is the SQL function `reveal_lead` (server/db/migrations/004_review_fixes.sql, which
+ * replaced 002's and 003's): one round trip that also builds the answer and stores it under the
  * idempotency key, so the pool's balance row, the hot spot, is locked only while Postgres
  * runs it.
  */
@@ -21,20 +21,27 @@ export interface RevealInput {
   types: RevealType[];
 }
 
-const REVEAL_SQL = 'SELECT reveal_lead($1, $2, $3, $4, $5::text[], $6) AS body';
+const REVEAL_SQL = 'SELECT reveal_lead($1, $2, $3, $4, $5::text[], $6, $7) AS body';
+
+/** The idempotency key the answer is stored under, and the token of the claim that holds it. */
+export interface RevealKey {
+  key: string;
+  owner: string | null;
+}
 
 /**
  * Runs one reveal on `q` and returns the API answer as JSON text (a `RevealResponse`). On the
  * database itself it is its own transaction; on a transaction's handle it joins it. With an
  * idempotency key, the answer is stored as that key's response in the same transaction (the
- * key's in-flight record must exist).
+ * key's in-flight record must exist and be held by `owner`, else the reveal is rolled back
+ * with SQLSTATE LL409). A caller removed meanwhile: rolled back with SQLSTATE LL401.
  */
 export async function revealLead(
   q: Queryable,
   caller: Pick<Caller, 'poolId' | 'userId'>,
   input: RevealInput,
   now: Date,
-  idempotencyKey: string | null = null,
+  idempotencyKey: RevealKey | null = null,
 ): Promise<string> {
   const { rows } = await q.query<{ body: string }>(REVEAL_SQL, [
     caller.poolId,
@@ -42,7 +49,8 @@ export async function revealLead(
     caller.userId,
     now,
     input.types,
-    idempotencyKey,
+    idempotencyKey?.key ?? null,
+    idempotencyKey?.owner ?? null,
   ]);
   const body = rows[0]?.body;
   if (typeof body !== 'string') throw new Error('reveal_lead returned no answer');

@@ -183,6 +183,12 @@ export type RevealRequest = z.input<typeof RevealRequestSchema>;
 
 export const RevealResponseSchema = z.object({
   lead: z.string(),
+  /**
+   * The pool that answered (and paid): the caller's pool now. A client whose account names
+   * another pool (its workspace moved to a paid plan since) reads its account again. Always
+   * sent by this server; optional because answers stored before it are replayed without it.
+   */
+  pool: z.string().optional(),
   results: z.object({
     b2bEmail: RevealResultSchema.optional(),
     phone: RevealResultSchema.optional(),
@@ -394,3 +400,117 @@ export const UpgradeResponseSchema = z.object({
   account: AccountSchema,
 });
 export type UpgradeResponse = z.infer<typeof UpgradeResponseSchema>;
+
+// Leads and exports (R5, R6).
+
+/** Where an export goes: a CSV file, a CSV with HubSpot's contact import columns, or the user's webhook. */
+export const EXPORT_TARGETS = ['csv', 'hubspotCsv', 'webhook'] as const;
+export const ExportTargetSchema = z.enum(EXPORT_TARGETS);
+export type ExportTarget = z.infer<typeof ExportTargetSchema>;
+
+/** The most leads one export (and one bulk enrichment) may name. */
+export const MAX_EXPORT_LEADS = 10_000;
+
+const distinctLeads = z
+  .array(LeadSchema)
+  .min(1)
+  .max(MAX_EXPORT_LEADS)
+  .refine((leads) => new Set(leads).size === leads.length, 'leads must not repeat');
+
+/** The values the pool revealed for one lead, per reveal type (empty: not revealed or not found). */
+export const RevealedValuesSchema = z.object({
+  b2bEmail: z.array(ContactValueSchema),
+  phone: z.array(ContactValueSchema),
+  directEmail: z.array(ContactValueSchema),
+});
+export type RevealedValues = z.infer<typeof RevealedValuesSchema>;
+
+/** A lead the pool has revealed (at least one type), as the leads page and exports show it. */
+export const PoolLeadSchema = z.object({
+  lead: z.string(),
+  /** From the contact database; null when it holds none. */
+  name: z.string().nullable(),
+  headline: z.string().nullable(),
+  company: z.string().nullable(),
+  location: z.string().nullable(),
+  /** ISO date-time of the pool's first reveal of this lead. */
+  revealedAt: z.string(),
+  /** ISO date-time of the pool's latest reveal of a type of this lead. */
+  lastRevealedAt: z.string(),
+  values: RevealedValuesSchema,
+  /** How many times the pool exported this lead (every target counts). */
+  exports: z.number().int().min(0),
+  /** ISO date-time of the latest export, or null. */
+  lastExportedAt: z.string().nullable(),
+});
+export type PoolLead = z.infer<typeof PoolLeadSchema>;
+
+export const LeadListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor: z.string().max(500).optional(),
+});
+
+/** The pool's revealed leads, newest first reveal first, in keyset pages. */
+export const LeadListPageSchema = z.object({
+  leads: z.array(PoolLeadSchema),
+  nextCursor: z.string().nullable(),
+});
+export type LeadListPage = z.infer<typeof LeadListPageSchema>;
+
+/** What an export would cost, asked before the user confirms it (free, charges nothing). */
+export const ExportQuoteRequestSchema = z.object({ leads: distinctLeads });
+export type ExportQuoteRequest = z.input<typeof ExportQuoteRequestSchema>;
+
+export const ExportQuoteSchema = z.object({
+  /** Export credits the export would spend: 1 per lead the pool revealed (R5). */
+  needed: z.number().int().min(0),
+  /** Export credits this member can spend now: the pool's, capped by their own limit (R11). */
+  available: z.number().int().min(0),
+  /** Set when the member's limit, not the pool, is what caps `available`. */
+  memberLimit: z.object({ limit: z.number().int().min(0), used: z.number().int().min(0) }).optional(),
+  /** Per lead asked that the pool revealed: how often and when it was last exported. */
+  leads: z.array(
+    z.object({ lead: z.string(), exports: z.number().int().min(0), lastExportedAt: z.string().nullable() }),
+  ),
+  /** Leads asked that the pool never revealed: an export naming them is refused. */
+  notRevealed: z.array(z.string()),
+});
+export type ExportQuote = z.infer<typeof ExportQuoteSchema>;
+
+/** A charging request: it carries an Idempotency-Key; a retry with the same key replays it. */
+export const ExportRequestSchema = z.object({ leads: distinctLeads, target: ExportTargetSchema });
+export type ExportRequest = z.input<typeof ExportRequestSchema>;
+
+/**
+ * A charged export (R5): 1 export credit per lead, all or nothing (R6). The rows hold only
+ * data the pool revealed, in the order asked; the client writes the file (or calls the
+ * webhook) from them, after this answer. Not enough export credits: 402
+ * `insufficient_credits` with `needed` and `available`, nothing charged.
+ */
+export const ExportResponseSchema = z.object({
+  export: z.object({
+    id: z.string(),
+    at: z.string(),
+    target: ExportTargetSchema,
+    /** Export credits spent: the number of rows. */
+    charged: z.number().int().min(0),
+  }),
+  /** `exports` counts this export too. */
+  rows: z.array(PoolLeadSchema),
+  balances: BalancesSchema,
+  limits: MemberLimitsSchema.optional(),
+});
+export type ExportResponse = z.infer<typeof ExportResponseSchema>;
+
+/** The body of a 402 for an export: the error plus what was needed and what is left (R6). */
+export const InsufficientExportBodySchema = z.object({
+  error: z.object({
+    code: z.literal('insufficient_credits'),
+    message: z.string(),
+    needed: z.number().int().min(0),
+    available: z.number().int().min(0),
+    /** Set when the member's own limit (R11) refused it. */
+    reason: z.literal('memberLimit').optional(),
+  }),
+});

@@ -1,8 +1,8 @@
 /**
- * 003_teams.sql on a database that already lived under 001 and 002 (other engineers'
- * databases exist): it keeps their data, backfills this period's member usage from the
- * ledger, frees the addresses of removed users, and the new reveal_lead serves the old
- * pools.
+ * 003_teams.sql and the later migrations on a database that already lived under 001 and 002
+ * (other engineers' databases exist): they keep its data, backfill this period's member usage
+ * from the ledger, free the addresses of removed users, and today's reveal_lead serves the
+ * old pools.
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,8 +60,9 @@ describe.each(BACKENDS)('migration 003 on %s', (backend) => {
        INSERT INTO contacts VALUES ('old-lead', 'b2bEmail', 0, 'old@lead.example', NULL, NULL),
          ('new-lead', 'b2bEmail', 0, 'new@lead.example', NULL, NULL);`.replaceAll('$1', `'${at.toISOString()}'`),
     );
+    // 002's reveal_lead, with its own six arguments.
     for (const user of ['usr_a', 'usr_b']) {
-      await revealLead(db, { poolId: 'pool_old', userId: user }, { lead: 'old-lead', types: ['b2bEmail'] }, at);
+      await db.query("SELECT reveal_lead('pool_old', 'old-lead', $1, $2, ARRAY['b2bEmail'], NULL)", [user, at]);
     }
     await db.query("UPDATE users SET removed_at = $1 WHERE id = 'usr_b'", [at]);
 

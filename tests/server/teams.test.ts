@@ -324,6 +324,33 @@ describe.each(BACKENDS)('teams on %s', (backend) => {
     );
   });
 
+  it('R10: a purchase that would pass the most a pool can hold is refused whole, with a clear error', async () => {
+    const { admin, adminApi } = await team({ credits: { phone: 2, export: 1 } });
+    // 2,147 purchases of 1,000,000 phone credits fit in a 32-bit balance; the pool starts near it.
+    await h.db.query(
+      `UPDATE balances SET add_on = 2147000000, remaining = remaining + 2147000000
+        WHERE type = 'phone' AND pool_id = (SELECT pool_id FROM users WHERE email = $1)`,
+      [(await adminApi.account()).user.email],
+    );
+    await h.db.query(
+      `INSERT INTO ledger (pool_id, type, delta, reason, at)
+       SELECT pool_id, 'phone', 2147000000, 'correction', now() FROM users WHERE email = $1`,
+      [(await adminApi.account()).user.email],
+    );
+    const refused = await expectError(
+      await admin.raw.buyAddOns({ credits: { phone: 1_000_000, export: 10 } }),
+      409,
+      'conflict',
+    );
+    expect(refused.message).toContain('at most 2,147,483,647');
+    // Nothing of it was bought: not the export credits either.
+    const balances = await adminApi.balances();
+    expect(balances.export.addOn).toBe(0);
+    expect(balances.phone.addOn).toBe(2147000000);
+    const ok = await admin.raw.buyAddOns({ credits: { phone: 400_000 } });
+    expect(ok.status).toBe(200);
+  });
+
   it('R10: add-ons do not expire at renewal; the allotment is spent first and does not roll over', async () => {
     const start = new Date('2026-01-15T09:00:00Z');
     const { admin, adminApi } = await team({ credits: { phone: 2, directEmail: 3 }, now: start });
