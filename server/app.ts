@@ -9,7 +9,9 @@ import type { Database } from './db/database.ts';
 import { ApiError } from './errors.ts';
 import { accountRoutes } from './routes/account.ts';
 import { availabilityRoutes } from './routes/availability.ts';
+import { exportRoutes } from './routes/exports.ts';
 import type { AppEnv } from './routes/env.ts';
+import { leadRoutes } from './routes/leads.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { openapiRoutes } from './routes/openapi.ts';
 import { REVEALS_PATH, revealRoutes } from './routes/reveals.ts';
@@ -50,6 +52,8 @@ export function createApp(deps: CreateAppDeps): Hono<AppEnv> {
   app.route('/', revealRoutes);
   app.route('/', availabilityRoutes);
   app.route('/', ledgerRoutes);
+  app.route('/', leadRoutes);
+  app.route('/', exportRoutes);
   app.route('/', workspaceRoutes);
 
   app.notFound((c) => {

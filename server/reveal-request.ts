@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { REVEAL_TYPES } from '../shared/credits.ts';
 import { CALLER_SQL, hashApiKey, toCaller, unauthorized, type Caller, type CallerRow } from './auth.ts';
 import { pgErrorCode, type Database } from './db/database.ts';
+import { ApiError } from './errors.ts';
 import {
   CLAIM_CONFLICT_SQL,
   claimOrReplay,
@@ -68,6 +69,8 @@ export async function revealRequest(db: Database, input: RevealRequestInput): Pr
 
 /** reveal_lead's SQLSTATE for a caller removed before their reveal could commit. */
 const REMOVED_SQLSTATE = 'LL401';
+/** reveal_lead's SQLSTATE for a caller whose workspace moved to a shared pool meanwhile. */
+const POOL_MOVED_SQLSTATE = 'LL412';
 
 async function reveal(db: Database, caller: Caller, request: RevealInput, scope: Scope): Promise<string> {
   const { now } = scope;
@@ -84,6 +87,14 @@ async function reveal(db: Database, caller: Caller, request: RevealInput, scope:
   } catch (error) {
     // Removed while this request was on its way: the key stopped working "at once".
     if (pgErrorCode(error) === REMOVED_SQLSTATE) throw unauthorized();
+    // Nothing was charged; a retry (any key) finds the member's new pool.
+    if (pgErrorCode(error) === POOL_MOVED_SQLSTATE) {
+      throw new ApiError(
+        409,
+        'idempotency_in_flight',
+        'Your workspace moved to a shared pool (a plan change) while this reveal ran; nothing was charged. Retry.',
+      );
+    }
     throw error;
   }
 }

@@ -67,7 +67,14 @@ export async function upgradeWorkspace(tx: Queryable, input: UpgradeInput): Prom
     throw badRequest(`The workspace has ${active} members: it needs at least ${active} seats.`, 'seats');
   }
 
-  // Lock the personal pools, then their balances, in a fixed order (pool rows, then balance
+  // The members' rows first, in id order: reveals and exports lock their caller's row
+  // (FOR SHARE) before the pool and its balances, so taking them in the same order never
+  // deadlocks. A reveal or export in flight finishes first; one that comes after finds its
+  // member moved to the shared pool and is told to retry (reveal_lead, server/exports.ts).
+  await tx.query('SELECT 1 FROM users WHERE workspace_id = $1 AND removed_at IS NULL ORDER BY id FOR UPDATE', [
+    workspaceId,
+  ]);
+  // Then the personal pools, then their balances, in a fixed order (pool rows, then balance
   // rows by pool and type: the order renewals take): a reveal that has not debited yet waits,
   // then finds nothing left.
   const pools = await tx.query<{ id: string }>(
@@ -109,6 +116,14 @@ export async function upgradeWorkspace(tx: Queryable, input: UpgradeInput): Prom
        FROM reveals r WHERE r.pool_id = ANY ($2::text[])
       ORDER BY r.lead, r.type, r.revealed_at
      ON CONFLICT DO NOTHING`,
+    [poolId, personal],
+  );
+  // How often each lead was exported (R5: the export dialog says so) stays true in the new pool.
+  await tx.query(
+    `INSERT INTO lead_exports (pool_id, lead, exports, last_exported_at)
+     SELECT $1, lead, sum(exports)::int, max(last_exported_at)
+       FROM lead_exports WHERE pool_id = ANY ($2::text[])
+      GROUP BY lead`,
     [poolId, personal],
   );
   await tx.query('UPDATE users SET pool_id = $2 WHERE workspace_id = $1 AND removed_at IS NULL', [workspaceId, poolId]);

@@ -3,6 +3,7 @@
  * server (validation, OpenAPI) and the background (validating what the server answers).
  */
 import { z } from 'zod';
+import { MAX_EXPORT_LEADS } from './export-limits.ts';
 import { CREDIT_TYPES, PLANS, REVEAL_TYPES } from './credits.ts';
 import { normalizeSlug } from './slug.ts';
 
@@ -408,8 +409,8 @@ export const EXPORT_TARGETS = ['csv', 'hubspotCsv', 'webhook'] as const;
 export const ExportTargetSchema = z.enum(EXPORT_TARGETS);
 export type ExportTarget = z.infer<typeof ExportTargetSchema>;
 
-/** The most leads one export (and one bulk enrichment) may name. */
-export const MAX_EXPORT_LEADS = 10_000;
+// The most leads one export (and one bulk enrichment) may name; defined without zod for the pages.
+export { MAX_EXPORT_LEADS };
 
 const distinctLeads = z
   .array(LeadSchema)
@@ -447,8 +448,11 @@ export type PoolLead = z.infer<typeof PoolLeadSchema>;
 
 export const LeadListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(500),
-  /** Opaque cursor from the previous page's `nextCursor`. */
-  cursor: z.string().max(500).optional(),
+  /**
+   * Opaque cursor from the previous page's `nextCursor`. It holds the page's last slug (up to
+   * 200 characters of up to 4 UTF-8 bytes each), base64url-encoded: up to about 1,100 characters.
+   */
+  cursor: z.string().max(2000).optional(),
 });
 
 /** The pool's revealed leads, newest first reveal first, in keyset pages. */

@@ -12,7 +12,14 @@ import {
   AddOnPurchaseSchema,
   AvailabilitySchema,
   ErrorBodySchema,
+  ExportQuoteRequestSchema,
+  ExportQuoteSchema,
+  ExportRequestSchema,
+  ExportResponseSchema,
   IDEMPOTENCY_HEADER,
+  InsufficientExportBodySchema,
+  LeadListPageSchema,
+  LeadListQuerySchema,
   LedgerPageSchema,
   LedgerQuerySchema,
   MemberListSchema,
@@ -55,6 +62,7 @@ const errors = (...statuses: number[]) =>
 
 function buildDocument(): JsonObject {
   const ledgerQuery = schemaOf(LedgerQuerySchema, 'input') as { properties?: Record<string, JsonObject> };
+  const leadListQuery = schemaOf(LeadListQuerySchema, 'input') as { properties?: Record<string, JsonObject> };
   const paths: Record<string, Record<string, JsonObject>> = {
     '/healthz': {
       get: {
@@ -114,6 +122,46 @@ function buildDocument(): JsonObject {
           schema,
         })),
         responses: { '200': json(ref('LedgerPage'), 'A page of entries'), ...errors(400, 401, 500) },
+      },
+    },
+    '/v1/leads': {
+      get: {
+        summary: "The pool's revealed leads, newest first reveal first, in keyset pages (free)",
+        description:
+          'Each lead once: who they are, when the pool first and last revealed a type, the values of the types ' +
+          'the pool revealed only, and how often the pool exported them.',
+        parameters: Object.entries(leadListQuery.properties ?? {}).map(([name, schema]) => ({
+          name,
+          in: 'query',
+          required: false,
+          schema,
+        })),
+        responses: { '200': json(ref('LeadListPage'), 'A page of leads'), ...errors(400, 401, 500) },
+      },
+    },
+    '/v1/exports/quote': {
+      post: {
+        summary: 'What exporting these leads would cost and how often each was exported (free, charges nothing)',
+        requestBody: body('ExportQuoteRequest'),
+        responses: { '200': json(ref('ExportQuote'), 'The cost'), ...errors(400, 401, 413, 500) },
+      },
+    },
+    '/v1/exports': {
+      post: {
+        summary: 'Export leads: 1 export credit per lead per export, all or nothing (R5, R6)',
+        description:
+          'The rows hold only data the pool revealed, in the order asked; the client writes the file or calls ' +
+          'its webhook from them. Leads the pool never revealed: 404 `not_found`, nothing charged. Not enough ' +
+          "export credits (the pool's, or the member's monthly limit: `reason: 'memberLimit'`): 402 with " +
+          '`needed` and `available`, nothing charged. A refusal is not kept under the key: the same export ' +
+          'retried later is charged once it can be paid.',
+        parameters: [idempotencyKey],
+        requestBody: body('ExportRequest'),
+        responses: {
+          '200': json(ref('ExportResponse'), "The export, its rows, the pool's balances and the caller's limits after"),
+          '402': json(ref('InsufficientExportBody'), 'Not enough export credits; nothing charged'),
+          ...errors(400, 401, 404, 409, 413, 422, 500),
+        },
       },
     },
     '/v1/workspace/members': {
@@ -207,6 +255,12 @@ function buildDocument(): JsonObject {
         AddOnPurchase: schemaOf(AddOnPurchaseSchema, 'output'),
         UpgradeRequest: schemaOf(UpgradeRequestSchema, 'input'),
         UpgradeResponse: schemaOf(UpgradeResponseSchema, 'output'),
+        LeadListPage: schemaOf(LeadListPageSchema, 'output'),
+        ExportQuoteRequest: schemaOf(ExportQuoteRequestSchema, 'input'),
+        ExportQuote: schemaOf(ExportQuoteSchema, 'output'),
+        ExportRequest: schemaOf(ExportRequestSchema, 'input'),
+        ExportResponse: schemaOf(ExportResponseSchema, 'output'),
+        InsufficientExportBody: schemaOf(InsufficientExportBodySchema, 'output'),
       },
     },
   };

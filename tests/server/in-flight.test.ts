@@ -8,7 +8,9 @@
  * - a renewal that commits while a reveal waits for the pool's balance counts that reveal in
  *   the new period, for the pool and for the member alike (R10, R11);
  * - a request that looked abandoned and whose key a retry took over rolls its work back: one
- *   charge for the key, answered by the retry.
+ *   charge for the key, answered by the retry;
+ * - a reveal that waited while its free workspace moved to a paid plan charges nothing in the
+ *   closed personal pool and asks for a retry, which the shared pool answers.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -19,6 +21,7 @@ import { openDatabase } from '../../server/db/open.ts';
 import { seedDemo } from '../../server/demo.ts';
 import { IN_FLIGHT_TIMEOUT_MS } from '../../server/idempotency.ts';
 import { renewIfDue } from '../../server/renewal.ts';
+import { upgradeWorkspace } from '../../server/upgrade.ts';
 import {
   adminClient,
   client,
@@ -134,7 +137,7 @@ describe('requests caught in flight on postgres', () => {
     const { ws, admin, memberId, member } = await team();
     await admin.setLimits(memberId, { limits: { phone: 3 } });
     const { rows } = await db.query<{ renews_at: Date }>('SELECT renews_at FROM pools WHERE id = $1', [ws.poolId]);
-    const renewsAt = rows[0]!.renews_at;
+    const renewsAt = rows[0]?.renews_at ?? new Date(Number.NaN);
     // The reveal's clock is a moment before the renewal date (no renewal due for it).
     clock.now = new Date(renewsAt.getTime() - 1000);
     const renewal = await blocker();
@@ -157,6 +160,36 @@ describe('requests caught in flight on postgres', () => {
       [memberId, 'phone'],
     );
     expect(usage.rows).toEqual([{ period_start: renewsAt, used: 1 }]);
+  });
+
+  it('a reveal caught by an upgrade charges nothing and asks for a retry; the retry is the shared pool’s', async () => {
+    const ws = await newWorkspace(db, { plan: 'free', seats: 2 });
+    const admin = client(fetcher, ws.admin.apiKey);
+    const personal = (await admin.account()).pool.id;
+    const upgrade = await blocker();
+    const result = await upgradeWorkspace(upgrade as unknown as Queryable, {
+      workspaceId: ws.workspaceId,
+      plan: 'business',
+      seats: 2,
+      credits: { b2bEmail: 10 },
+      byUserId: ws.admin.userId,
+      now: new Date(),
+    });
+    const key = randomUUID();
+    const reveal = admin.revealRaw({ lead: LEAD, types: ['b2bEmail'] }, key);
+    await waitersOnLocks(1);
+    await upgrade.query('COMMIT');
+
+    await expectError(await reveal, 409, 'idempotency_in_flight');
+    const charged = await db.query("SELECT count(*)::int AS n FROM ledger WHERE reason = 'reveal' AND pool_id = $1", [
+      personal,
+    ]);
+    expect(charged.rows).toEqual([{ n: 0 }]);
+    const retried = await admin.revealRaw({ lead: LEAD, types: ['b2bEmail'] }, key);
+    expect(retried.status).toBe(200);
+    const body = (await retried.json()) as { pool: string; results: { b2bEmail: unknown } };
+    expect(body.pool).toBe(result.poolId);
+    expect(body.results.b2bEmail).toMatchObject({ status: 'revealed', charged: true });
   });
 
   it('a slow request whose key a retry took over rolls back: one charge, answered by the retry', async () => {

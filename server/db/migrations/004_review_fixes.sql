@@ -10,7 +10,8 @@ ALTER TABLE idempotency_keys ADD COLUMN owner text;
 -- 2. reveal_lead as in 003, plus:
 --    - the caller's user row is locked FOR SHARE and must be active: a member removed while
 --      their reveal was in flight is not charged after the removal answered (the removal waits
---      for the reveal; a reveal that comes after finds the member removed);
+--      for the reveal; a reveal that comes after finds the member removed); and the member must
+--      still spend from this pool (a plan upgrade that committed meanwhile moved them);
 --    - the pool's period is read again after the balance lock: a renewal that slipped in
 --      between makes the transaction fail with a serialization failure, retried by the server,
 --      so member usage and the pool's balance always land in the same period;
@@ -41,6 +42,7 @@ DECLARE
   v_values json;
   v_body text;
   v_active boolean;
+  v_in_pool boolean;
   v_period_now timestamptz;
 BEGIN
   -- Read the values and claim each type that has data, in one statement (one snapshot); in
@@ -51,13 +53,13 @@ BEGIN
     -- The caller is still a member: their row locked FOR SHARE until this transaction ends,
     -- so a removal (an UPDATE of the row) waits for the reveals in flight, and a reveal that
     -- waited for a removal finds the member removed and spends nothing.
-    SELECT u.id FROM users u WHERE u.id = p_user AND u.removed_at IS NULL FOR SHARE
+    SELECT u.id, u.pool_id FROM users u WHERE u.id = p_user AND u.removed_at IS NULL FOR SHARE
   ), found AS (
     SELECT c.type, c.position, c.value, c.phone_kind, c.verified_at FROM contacts c
      WHERE c.slug = p_lead AND c.type = ANY (p_types)
   ), claimed AS (
     INSERT INTO reveals (pool_id, lead, type, user_id, revealed_at)
-    SELECT DISTINCT p_pool, p_lead, f.type, p_user, p_at FROM found f WHERE EXISTS (SELECT 1 FROM member) ORDER BY 3
+    SELECT DISTINCT p_pool, p_lead, f.type, p_user, p_at FROM found f WHERE EXISTS (SELECT 1 FROM member m WHERE m.pool_id = p_pool) ORDER BY 3
     ON CONFLICT DO NOTHING RETURNING reveals.type
   ), grouped AS (
     SELECT f.type, json_agg(
@@ -73,12 +75,19 @@ BEGIN
          (SELECT json_object_agg(g.type, g.vals) FROM grouped g),
          (SELECT p.period_start FROM pools p WHERE p.id = p_pool),
          (SELECT coalesce(array_agg(l.type), '{}') FROM member_limits l WHERE l.user_id = p_user),
-         EXISTS (SELECT 1 FROM member)
-    INTO v_claimed, v_values, v_period, v_limited, v_active;
+         EXISTS (SELECT 1 FROM member),
+         EXISTS (SELECT 1 FROM member m WHERE m.pool_id = p_pool)
+    INTO v_claimed, v_values, v_period, v_limited, v_active, v_in_pool;
 
   IF NOT v_active THEN
     -- Removed (or unknown): the API answers 401 as for a key that no longer works.
     RAISE EXCEPTION 'user % is not an active member', p_user USING ERRCODE = 'LL401';
+  END IF;
+  IF NOT v_in_pool THEN
+    -- The workspace moved to a paid plan while this reveal waited (server/upgrade.ts): the
+    -- member spends from the shared pool now. The API answers 409 (retry): the retry finds
+    -- the member's new pool.
+    RAISE EXCEPTION 'user % no longer spends from pool %', p_user, p_pool USING ERRCODE = 'LL412';
   END IF;
 
   IF cardinality(v_claimed) > 0 THEN
