@@ -57,7 +57,7 @@ export default defineConfig({
       ...(firefox
         ? { browser_specific_settings: FIREFOX_SETTINGS }
         : { key: MANIFEST_KEY, minimum_chrome_version: '102' }),
-      permissions: ['storage'],
+      permissions: ['storage', 'alarms'],
       // Self-hosted and development servers need no prompt; any HTTPS server is asked for at sign-in.
       host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
       optional_host_permissions: ['https://*/*'],

@@ -11,15 +11,20 @@ import type {
   AddOnPurchase,
   Balances,
   ContactValue,
+  ExportQuote,
+  ExportResponse,
   LedgerPage,
   Member,
   MemberLimits,
   MemberList,
+  PoolLead,
 } from './api.ts';
 import {
   AddMemberRequestSchema,
   AddOnPurchaseRequestSchema,
   CreditTypeSchema,
+  ExportTargetSchema,
+  MAX_EXPORT_LEADS,
   RevealTypeSchema,
   SetLimitsRequestSchema,
 } from './api.ts';
@@ -164,6 +169,10 @@ export type MessageErrorCode =
   | 'forbidden'
   /** The server refused a workspace change as it stands (seats full, a member already there…). */
   | 'refused'
+  /** Not enough credits for the whole request (an export, R6): nothing was charged. */
+  | 'insufficient_credits'
+  /** The CRM webhook is not set, or its address cannot be used: nothing was sent or charged. */
+  | 'bad_webhook'
   | 'internal';
 
 export interface MessageError {
@@ -182,6 +191,89 @@ export type SenderKind =
   | 'optionsPage';
 
 const userId = z.string().min(1).max(100);
+const slugs = z
+  .array(z.string().min(1).max(MAX_SLUG_LENGTH))
+  .min(1)
+  .max(MAX_EXPORT_LEADS)
+  .refine((leads) => new Set(leads).size === leads.length, 'leads must not repeat');
+/** Made once per confirmed action by the page, sent as the Idempotency-Key (a retry reuses it). */
+const actionId = z.string().min(8).max(100);
+
+/** What the webhook answered for one exported lead. */
+export interface WebhookDelivery {
+  lead: string;
+  status: 'delivered' | 'failed';
+  attempts: number;
+  /** The receiver's last HTTP status, if it answered. */
+  httpStatus?: number;
+  /** Why the last attempt failed, for people. */
+  error?: string;
+}
+
+/** The user's CRM webhook; the secret itself never leaves the background. */
+export interface WebhookConfigView {
+  url: string | null;
+  hasSecret: boolean;
+}
+
+export interface ExportOutcome extends ExportResponse {
+  /**
+   * CSV targets: the file, made by the background from the charged rows (UTF-8 with a
+   * byte-order mark); the page saves it. Absent for a webhook export.
+   */
+  file?: { name: string; mimeType: string; content: string };
+  /** Webhook exports only: the result per lead, in the order of `rows`. */
+  deliveries?: WebhookDelivery[];
+}
+
+/** The pool's revealed leads as the leads page shows them. */
+export interface LeadListView {
+  pool: PoolScope;
+  leads: PoolLead[];
+  /** When the list was last read whole from the server; null when never. */
+  syncedAt: string | null;
+  /** Set when the server could not be read: `leads` is the copy kept locally. */
+  stale?: MessageError;
+}
+
+export type BulkRowStatus = 'pending' | 'revealed' | 'notFound' | 'insufficientCredits' | 'error';
+
+/** One row of a bulk enrichment, as its result table shows it. */
+export interface BulkRowView {
+  /** 0-based position among the job's valid, distinct rows. */
+  index: number;
+  slug: string;
+  status: BulkRowStatus;
+  /** Types revealed for this row (from the cache, paid before, or charged now). */
+  revealed: RevealType[];
+  /** Types charged by this job for this row (R2: each at most once). */
+  charged: RevealType[];
+  /** Types the lead has no data for (R4, nothing charged); set once the row is done. */
+  notFound?: RevealType[];
+  /** Types refused for lack of credits (R7, nothing charged); set once the row is done. */
+  refused?: RevealType[];
+  error?: string;
+}
+
+export type BulkJobState = 'running' | 'paused' | 'done' | 'failed';
+
+/** A bulk enrichment job and its progress. */
+export interface BulkJobView {
+  id: string;
+  pool: PoolScope;
+  state: BulkJobState;
+  types: RevealType[];
+  total: number;
+  /** Rows finished (any status but pending). */
+  done: number;
+  counts: Record<Exclude<BulkRowStatus, 'pending'>, number>;
+  /** Credits this job spent, per type. */
+  charged: Record<RevealType, number>;
+  createdAt: string;
+  updatedAt: string;
+  /** Why the job stopped (state failed) or paused itself (signed out, server down). */
+  reason?: MessageError;
+}
 
 export const protocol = {
   /** The content script read a profile page (or the page changed to another profile). */
@@ -254,6 +346,56 @@ export const protocol = {
     from: 'optionsPage',
     request: z.object({ purchaseId: z.string().min(8).max(100), credits: AddOnPurchaseRequestSchema.shape.credits }),
   },
+  /** The pool's revealed leads (the leads page): the local copy, read again from the server. */
+  leadsList: { from: 'optionsPage', request: z.object({ refresh: z.boolean().default(true) }) },
+  /** What exporting these leads would cost and how often each was exported (free). */
+  exportQuote: { from: 'extensionPage', request: z.object({ leads: slugs }) },
+  /**
+   * Exports leads (R5, R6): charged by the server, then returned as rows; a webhook export is
+   * also delivered by the background. The page writes the CSV file from the rows.
+   */
+  exportRun: {
+    from: 'extensionPage',
+    request: z.object({ exportId: actionId, leads: slugs, target: ExportTargetSchema }),
+  },
+  /** The CRM webhook's address (and whether a secret is set). */
+  webhookGet: { from: 'optionsPage', request: z.object({}) },
+  /** Sets the webhook: a URL (http(s)) or null to remove it; secret: a string, null to clear, absent to keep. */
+  webhookSet: {
+    from: 'optionsPage',
+    request: z.object({
+      url: z.string().min(1).max(2000).nullable(),
+      secret: z.string().min(1).max(500).nullable().optional(),
+    }),
+  },
+  /** Starts a bulk enrichment of profile addresses or slugs (valid and distinct, checked again here). */
+  bulkStart: {
+    from: 'optionsPage',
+    request: z.object({
+      jobId: actionId,
+      leads: slugs,
+      types: z
+        .array(RevealTypeSchema)
+        .min(1)
+        .max(REVEAL_TYPES.length)
+        .refine((types) => new Set(types).size === types.length, 'types must not repeat'),
+    }),
+  },
+  /** Of these leads, how many have each type in this browser's cache for the pool (free to show, R3). */
+  bulkQuote: { from: 'optionsPage', request: z.object({ leads: slugs }) },
+  bulkPause: { from: 'optionsPage', request: z.object({ jobId: actionId }) },
+  bulkResume: { from: 'optionsPage', request: z.object({ jobId: actionId }) },
+  /** The current (latest) job of this pool, or null. */
+  bulkStatus: { from: 'optionsPage', request: z.object({}) },
+  /** A job's rows, in order, `offset` to `offset + limit`. */
+  bulkRows: {
+    from: 'optionsPage',
+    request: z.object({
+      jobId: actionId,
+      offset: z.number().int().min(0).max(MAX_EXPORT_LEADS),
+      limit: z.number().int().min(1).max(MAX_EXPORT_LEADS),
+    }),
+  },
 } as const satisfies Record<string, { from: SenderKind; request: z.ZodType }>;
 
 export type MessageName = keyof typeof protocol;
@@ -277,6 +419,17 @@ export interface ResponseMap {
   memberRemove: { id: string; removedAt: string };
   memberLimits: Member;
   addOnBuy: AddOnPurchase;
+  leadsList: LeadListView;
+  exportQuote: ExportQuote;
+  exportRun: ExportOutcome;
+  webhookGet: WebhookConfigView;
+  webhookSet: WebhookConfigView;
+  bulkStart: BulkJobView;
+  bulkQuote: { paid: Record<RevealType, number> };
+  bulkPause: BulkJobView;
+  bulkResume: BulkJobView;
+  bulkStatus: BulkJobView | null;
+  bulkRows: { jobId: string; rows: BulkRowView[] };
 }
 
 export type RequestOf<K extends MessageName> = z.input<(typeof protocol)[K]['request']>;
@@ -323,4 +476,8 @@ export type Push =
       pool: PoolScope;
       slug: string;
       discovery: DiscoveryView;
-    };
+    }
+  /** A bulk enrichment job moved on (sent at most a few times a second while it runs). */
+  | { leadlensPush: 1; kind: 'bulkProgress'; job: BulkJobView }
+  /** Leads were exported or revealed: the leads page reads its list again. */
+  | { leadlensPush: 1; kind: 'leadsChanged'; pool: PoolScope };

@@ -3,7 +3,7 @@
  * schemas, every failure turned into a value with a message that says what happened and
  * what to do. `fetch` is injected so unit tests fake the server's documented answers.
  */
-import { t } from '../../i18n/messages.ts';
+import { plural, t } from '../../i18n/messages.ts';
 import type { z } from 'zod';
 import {
   AccountSchema,
@@ -11,7 +11,11 @@ import {
   AddOnPurchaseSchema,
   AvailabilitySchema,
   ErrorBodySchema,
+  ExportQuoteSchema,
+  ExportResponseSchema,
   IDEMPOTENCY_HEADER,
+  InsufficientExportBodySchema,
+  LeadListPageSchema,
   LedgerPageSchema,
   MemberListSchema,
   MemberSchema,
@@ -24,6 +28,10 @@ import {
   type AddOnPurchaseRequest,
   type Availability,
   type ErrorCode,
+  type ExportQuote,
+  type ExportRequest,
+  type ExportResponse,
+  type LeadListPage,
   type LedgerPage,
   type Member,
   type MemberList,
@@ -47,6 +55,12 @@ export interface ApiFailure extends MessageError {
    * so that the retry replays the first answer instead of charging again.
    */
   mayHaveCommitted: boolean;
+  /**
+   * An export refused for lack of export credits (402, R6): what it needed and what this
+   * member can spend, and `reason: 'memberLimit'` when their own monthly limit (R11) is what
+   * caps it. Nothing was charged.
+   */
+  insufficient?: { needed: number; available: number; reason?: 'memberLimit' };
 }
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiFailure };
@@ -79,6 +93,15 @@ export interface ApiClient {
   removeMember(userId: string): Promise<ApiResult<{ id: string; removedAt: string }>>;
   setLimits(userId: string, limits: SetLimitsRequest['limits']): Promise<ApiResult<Member>>;
   buyAddOns(credits: AddOnPurchaseRequest['credits'], idempotencyKey: string): Promise<ApiResult<AddOnPurchase>>;
+  /** A page of the pool's revealed leads, newest first reveal first (free). */
+  leadList(query: { limit?: number; cursor?: string }): Promise<ApiResult<LeadListPage>>;
+  /** What exporting these leads would cost and how often each was exported (free). */
+  exportQuote(leads: string[]): Promise<ApiResult<ExportQuote>>;
+  /**
+   * Charges an export (R5, R6) and answers its rows. Not enough export credits: an ApiFailure
+   * with `insufficient`. The key comes from the confirmed export: a retry replays, never charges twice.
+   */
+  exportLeads(request: ExportRequest, idempotencyKey: string): Promise<ApiResult<ExportResponse>>;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
@@ -161,27 +184,38 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     // The key comes from the page's confirmed purchase: a retry of it replays, never buys twice.
     buyAddOns: (credits, idempotencyKey) =>
       once('POST', '/v1/workspace/add-ons', AddOnPurchaseSchema, { credits }, { [IDEMPOTENCY_HEADER]: idempotencyKey }),
-    async reveal(lead, types, idempotencyKey) {
-      for (let attempt = 0; ; attempt++) {
-        const result = await once(
-          'POST',
-          '/v1/reveals',
-          RevealResponseSchema,
-          { lead, types },
-          {
-            [IDEMPOTENCY_HEADER]: idempotencyKey,
-          },
-        );
-        // The same reveal is still running on the server (an earlier try of ours): wait, then
-        // ask again with the same key; the server will then replay its answer.
-        if (!result.ok && result.error.apiCode === 'idempotency_in_flight' && attempt < inFlightRetries) {
-          await sleep(inFlightBackoffMs * 2 ** attempt);
-          continue;
-        }
-        return result;
-      }
+    reveal: (lead, types, idempotencyKey) =>
+      untilNotInFlight(() =>
+        once('POST', '/v1/reveals', RevealResponseSchema, { lead, types }, { [IDEMPOTENCY_HEADER]: idempotencyKey }),
+      ),
+    leadList(query) {
+      const params = new URLSearchParams();
+      if (query.limit !== undefined) params.set('limit', String(query.limit));
+      if (query.cursor !== undefined) params.set('cursor', query.cursor);
+      const search = params.toString() === '' ? '' : `?${params.toString()}`;
+      return once('GET', `/v1/leads${search}`, LeadListPageSchema);
     },
+    exportQuote: (leads) => once('POST', '/v1/exports/quote', ExportQuoteSchema, { leads }),
+    exportLeads: (request, idempotencyKey) =>
+      untilNotInFlight(() =>
+        once('POST', '/v1/exports', ExportResponseSchema, request, { [IDEMPOTENCY_HEADER]: idempotencyKey }),
+      ),
   };
+
+  /**
+   * A charging request whose key is still being worked on by the server (an earlier try of
+   * ours) is asked again after a wait, with the same key: the server then replays its answer.
+   */
+  async function untilNotInFlight<T>(send: () => Promise<ApiResult<T>>): Promise<ApiResult<T>> {
+    for (let attempt = 0; ; attempt++) {
+      const result = await send();
+      if (!result.ok && result.error.apiCode === 'idempotency_in_flight' && attempt < inFlightRetries) {
+        await sleep(inFlightBackoffMs * 2 ** attempt);
+        continue;
+      }
+      return result;
+    }
+  }
 }
 
 function failure(error: ApiFailure): { ok: false; error: ApiFailure } {
@@ -209,6 +243,14 @@ function invalid(serverUrl: string, status: number, what: string): ApiFailure {
     apiCode: null,
     mayHaveCommitted: true,
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 function httpFailure(serverUrl: string, status: number, text: string): ApiFailure {
@@ -240,6 +282,22 @@ function httpFailure(serverUrl: string, status: number, text: string): ApiFailur
       apiCode,
       mayHaveCommitted: true,
     };
+  }
+  if (status === 402) {
+    const refused = InsufficientExportBodySchema.safeParse(parseJson(text));
+    if (refused.success) {
+      const { needed, available, reason } = refused.data.error;
+      const left =
+        reason === 'memberLimit' ? plural('exportLimitLeaves', available) : plural('exportCreditsLeft', available);
+      return {
+        code: 'insufficient_credits',
+        message: plural('exportNeedsCredits', needed, left),
+        status,
+        apiCode,
+        mayHaveCommitted: false,
+        insufficient: { needed, available, ...(reason ? { reason } : {}) },
+      };
+    }
   }
   if (apiCode === 'idempotency_in_flight') {
     return {

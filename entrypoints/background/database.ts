@@ -4,12 +4,12 @@
  * confirmed. Content scripts cannot reach it, unlike `storage.local`.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Account, ContactValue } from '../../shared/api.ts';
+import type { Account, ContactValue, ExportTarget, PoolLead } from '../../shared/api.ts';
 import type { RevealType } from '../../shared/credits.ts';
-import type { PoolScope } from '../../shared/protocol.ts';
+import type { BulkJobView, BulkRowView, PoolScope } from '../../shared/protocol.ts';
 
 export const DB_NAME = 'leadlens';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export type { PoolScope };
 
@@ -61,10 +61,55 @@ export interface PendingReveal {
   createdAt: string;
 }
 
+/** The pool's lead list as last read from the server (the leads page), one record per lead. */
+export interface PoolLeadRecord extends PoolLead {
+  pool: PoolScope;
+}
+
+/** When a pool's lead list was last read whole. */
+export interface LeadListSync {
+  pool: PoolScope;
+  syncedAt: string;
+}
+
+/**
+ * An export the page asked for, recorded before the request: the same `exportId` (a retry
+ * after a lost answer, a stopped worker) sends the same Idempotency-Key, so it is charged once.
+ */
+export interface PendingExport {
+  pool: PoolScope;
+  exportId: string;
+  /** sha of target + leads: a different export under the same id is refused locally. */
+  requestKey: string;
+  target: ExportTarget;
+  idempotencyKey: string;
+  createdAt: string;
+}
+
+/** The CRM webhook (kept here, not in storage.local: the secret signs what is sent). */
+export interface WebhookRecord {
+  id: 'webhook';
+  url: string;
+  secret: string | null;
+}
+
+/** A bulk enrichment job: its state and counters; its rows are in `bulkRows`. */
+export type BulkJobRecord = BulkJobView;
+
+export interface BulkRowRecord extends BulkRowView {
+  jobId: string;
+}
+
 export interface LeadLensDB extends DBSchema {
   leads: { key: [string, string]; value: LeadRecord };
   session: { key: 'current'; value: SessionRecord };
   pendingReveals: { key: [string, string, string]; value: PendingReveal };
+  poolLeads: { key: [string, string]; value: PoolLeadRecord };
+  leadListSync: { key: string; value: LeadListSync };
+  pendingExports: { key: [string, string]; value: PendingExport };
+  settingsRecords: { key: 'webhook'; value: WebhookRecord };
+  bulkJobs: { key: string; value: BulkJobRecord; indexes: { byPool: [string, string] } };
+  bulkRows: { key: [string, number]; value: BulkRowRecord; indexes: { byStatus: [string, string] } };
 }
 
 export type Database = IDBPDatabase<LeadLensDB>;
@@ -82,6 +127,18 @@ export function createDatabase(name = DB_NAME): () => Promise<Database> {
           db.createObjectStore('leads', { keyPath: ['pool', 'slug'] });
           db.createObjectStore('session', { keyPath: 'id' });
           db.createObjectStore('pendingReveals', { keyPath: ['pool', 'slug', 'typesKey'] });
+        }
+        if (oldVersion < 2) {
+          // Leads and exports (issue 5): the pool's lead list, exports in flight, the
+          // webhook, bulk enrichment jobs and their rows.
+          db.createObjectStore('poolLeads', { keyPath: ['pool', 'lead'] });
+          db.createObjectStore('leadListSync', { keyPath: 'pool' });
+          db.createObjectStore('pendingExports', { keyPath: ['pool', 'exportId'] });
+          db.createObjectStore('settingsRecords', { keyPath: 'id' });
+          const jobs = db.createObjectStore('bulkJobs', { keyPath: 'id' });
+          jobs.createIndex('byPool', ['pool', 'createdAt']);
+          const rows = db.createObjectStore('bulkRows', { keyPath: ['jobId', 'index'] });
+          rows.createIndex('byStatus', ['jobId', 'status']);
         }
       },
       blocked() {

@@ -16,6 +16,8 @@ import { activeSession, readSession, refreshAccount, signIn, signOut, viewOf } f
 import { changeSettings, readSettings } from './settings.ts';
 import { forgetTab, rememberProfile, widgetState } from './tabs.ts';
 import { setWidgetCollapsed } from './widget-collapse.ts';
+import { bulkHandlers } from './bulk.ts';
+import { exportHandlers } from './exports.ts';
 import { workspaceHandlers } from './workspace.ts';
 
 /**
@@ -31,6 +33,8 @@ export function createHandlers(
 ): Handlers {
   return {
     ...workspaceHandlers(ctx),
+    ...exportHandlers(ctx),
+    ...bulkHandlers(ctx, inFlight, track),
     async profileSeen({ profile }, sender) {
       // The router only lets content scripts in tabs through; tabId is set.
       if (sender.tabId === null) return { ok: true, data: { signedIn: false } };

@@ -7,6 +7,7 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { DEFAULT_TIMEOUT_MS } from './api-client.ts';
 import { updateBadge } from './badge.ts';
+import { BULK_ALARM, resumeBulkJobs } from './bulk.ts';
 import type { BackgroundContext } from './context.ts';
 import { createDatabase } from './database.ts';
 import { createHandlers } from './handlers.ts';
@@ -35,7 +36,8 @@ export default defineBackground(() => {
   };
   // The one global state: requests in flight, so concurrent asks share them. Losing it costs
   // nothing: the persisted idempotency key turns a retry into a replay.
-  const handlers = createHandlers(ctx, createInFlight());
+  const inFlight = createInFlight();
+  const handlers = createHandlers(ctx, inFlight);
   // Opening the database early; a failure here surfaces in the handler that needs it.
   const ready = ctx.db().catch((error: unknown) => console.error('LeadLens: could not open the cache', error));
 
@@ -53,6 +55,20 @@ export default defineBackground(() => {
   };
   browser.runtime.onStartup.addListener(showBadge);
   browser.runtime.onInstalled.addListener(showBadge);
+
+  // A bulk enrichment left running (the worker was stopped, the browser restarted) goes on:
+  // when the worker starts, when the browser starts, and on the alarm that wakes a stopped
+  // worker every 30 s while a job runs. A job already running in this worker is left alone.
+  const resumeBulk = () => {
+    void ready
+      .then(() => resumeBulkJobs(ctx, inFlight))
+      .catch((error: unknown) => console.warn('LeadLens: could not resume bulk enrichment', error));
+  };
+  browser.runtime.onStartup.addListener(resumeBulk);
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === BULK_ALARM) resumeBulk();
+  });
+  resumeBulk();
 
   browser.tabs.onRemoved.addListener((tabId) => {
     void ready

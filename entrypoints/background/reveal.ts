@@ -48,6 +48,8 @@ interface JobResult {
   views: Partial<Record<RevealType, TypeView>>;
   /** Balances the server reported, when it answered. */
   balances: Balances | null;
+  /** Types the server charged for in this request (R2: not those the pool had paid before). */
+  charged: RevealType[];
   warning?: MessageError;
 }
 
@@ -100,6 +102,19 @@ export interface RevealOptions {
    * account since, nothing is revealed; that plan was made on the other pool's figures.
    */
   pool?: PoolScope;
+  /**
+   * Called with the types the server charged for, before the cache records them (bulk
+   * enrichment notes its charges there: a worker stopped after the cache write would
+   * otherwise find the lead cached and never learn it paid for it). Only for a request this
+   * call started, not one it joined.
+   */
+  onCharged?: (types: RevealType[]) => Promise<void>;
+}
+
+/** A reveal's outcome with what it charged, for callers that count charges (bulk enrichment). */
+export interface LeadRevealOutcome extends RevealOutcome {
+  /** Types charged by the requests this call made or joined (each at most once, R2). */
+  charged: RevealType[];
 }
 
 /** Handles `reveal { slug, types }` from the widget in tab `tabId`. */
@@ -120,9 +135,46 @@ export async function reveal(
       error: { code: 'no_profile', message: t('errTabLeftProfile') },
     };
   }
+  const outcome = await revealFor(ctx, inFlight, session, slug, payload.types, options);
+  if (!outcome.ok) return outcome;
+  const { slug: revealedSlug, pool, lead, balances, warning } = outcome.data;
+  return {
+    ok: true,
+    data: warning
+      ? { slug: revealedSlug, pool, lead, balances, warning }
+      : { slug: revealedSlug, pool, lead, balances },
+  };
+}
+
+/**
+ * The reveal path for a lead its caller names itself, with no tab showing it (bulk
+ * enrichment): the same cache, in-flight sharing, local refusals and persisted idempotency
+ * keys as a click, and the types it charged.
+ */
+export async function revealLead(
+  ctx: BackgroundContext,
+  inFlight: InFlight,
+  payload: { slug: string; types: RevealType[] },
+  options: RevealOptions = {},
+): Promise<Reply<LeadRevealOutcome>> {
+  const session = await activeSession(ctx);
+  if (!session) return { ok: false, error: signedOutError() };
+  const slug = normalizeSlug(payload.slug);
+  if (slug === null) return { ok: false, error: { code: 'bad_message', message: t('errTabLeftProfile') } };
+  return revealFor(ctx, inFlight, session, slug, payload.types, options);
+}
+
+async function revealFor(
+  ctx: BackgroundContext,
+  inFlight: InFlight,
+  session: ActiveSession,
+  slug: string,
+  requested: RevealType[],
+  options: RevealOptions,
+): Promise<Reply<LeadRevealOutcome>> {
   // The schema refuses repeated types. One order from here on: every request for a set of
   // types has one body and one idempotency key.
-  const types = sortTypes(payload.types);
+  const types = sortTypes(requested);
   const pool = scopeOf(session);
   if (options.pool !== undefined && options.pool !== pool) {
     return {
@@ -139,7 +191,8 @@ export async function reveal(
   const cached = await readLeadSafely(db, pool, slug);
   const lead = leadViewFrom(cached);
   const missing = types.filter((type) => !cached?.types[type]);
-  if (missing.length === 0) return { ok: true, data: { slug, pool, lead, balances: session.account.balances } };
+  if (missing.length === 0)
+    return { ok: true, data: { slug, pool, lead, balances: session.account.balances, charged: [] } };
 
   // From here to the map updates nothing is awaited: checking and claiming a type is atomic.
   const jobs = new Map<RevealType, Promise<JobResult>>();
@@ -150,7 +203,7 @@ export async function reveal(
     else fresh.push(type);
   }
   if (fresh.length > 0) {
-    const job = runJob(ctx, session, pool, slug, fresh, options.free ?? []);
+    const job = runJob(ctx, session, pool, slug, fresh, options);
     for (const type of fresh) {
       const key = flightKey(pool, slug, type);
       inFlight.jobs.set(key, job);
@@ -167,11 +220,13 @@ export async function reveal(
 
   let balances: Balances | null = session.account.balances;
   let warning: MessageError | undefined;
+  const charged: RevealType[] = [];
   for (const [type, job] of jobs) {
     const result = await job;
     const view = result.views[type];
     if (view) lead[type] = view;
     if (result.balances) balances = result.balances;
+    if (result.charged.includes(type)) charged.push(type);
     warning ??= result.warning;
   }
 
@@ -185,10 +240,10 @@ export async function reveal(
   const afterPool = scopeOf(after);
   if (afterPool !== pool) {
     const now = leadViewFrom(await readLeadSafely(db, afterPool, slug));
-    return { ok: true, data: { slug, pool: afterPool, lead: now, balances: after.account.balances } };
+    return { ok: true, data: { slug, pool: afterPool, lead: now, balances: after.account.balances, charged: [] } };
   }
 
-  const outcome: RevealOutcome = { slug, pool, lead, balances };
+  const outcome: LeadRevealOutcome = { slug, pool, lead, balances, charged };
   if (warning) outcome.warning = warning;
   return { ok: true, data: outcome };
 }
@@ -203,7 +258,7 @@ async function runJob(
   pool: PoolScope,
   slug: string,
   types: RevealType[],
-  free: readonly RevealType[],
+  options: RevealOptions,
 ): Promise<JobResult> {
   try {
     const db = await ctx.db();
@@ -216,13 +271,13 @@ async function runJob(
       if (paid) views[type] = typeViewOf(paid);
       else ask.push(type);
     }
-    if (ask.length === 0) return { views, balances: null };
+    if (ask.length === 0) return { views, balances: null, charged: [] };
 
     // Never send a request that must fail (a 0 balance). Balances can grow behind our back
     // (add-ons, renewal), so figures older than balancesMaxAgeMs are read again first (free).
     // A member's own limit (R11) empties a type as surely as the pool does.
     let current = session;
-    const paidElsewhere = [...free];
+    const paidElsewhere = [...(options.free ?? [])];
     const left = (s: ActiveSession, type: RevealType) => spendable(s.account.balances, s.account.limits, type);
     const zero = (s: ActiveSession) =>
       ask.filter((type) => !paidElsewhere.includes(type) && left(s, type).remaining === 0);
@@ -230,7 +285,7 @@ async function runJob(
       const refreshed = await refreshAccount(ctx, current);
       if (refreshed.ok) current = refreshed.session;
       else if (refreshed.error.code === 'unauthorized')
-        return { views: { ...views, ...errorViews(ask, refreshed.error) }, balances: null };
+        return { views: { ...views, ...errorViews(ask, refreshed.error) }, balances: null, charged: [] };
       // Otherwise keep the known 0: with the server unreachable a reveal would fail as well.
     }
     // Data the pool already paid (a teammate, another device, a lost cache) is free whatever
@@ -243,7 +298,7 @@ async function runJob(
     }
     for (const type of zero(current)) views[type] = refusedView(0, left(current, type).memberLimit);
     ask = ask.filter((type) => paidElsewhere.includes(type) || left(current, type).remaining > 0);
-    if (ask.length === 0) return { views, balances: current.account.balances };
+    if (ask.length === 0) return { views, balances: current.account.balances, charged: [] };
 
     // `ask` keeps the sorted order `reveal` gave `types`.
     const typesKey = typesKeyOf(ask);
@@ -263,19 +318,34 @@ async function runJob(
       if (!answer.error.mayHaveCommitted) await forgetPending(db, pool, slug, typesKey).catch(() => undefined);
       if (answer.error.code === 'unauthorized') await signOutUnauthorized(ctx, current, answer.error);
       const error: MessageError = { code: answer.error.code, message: answer.error.message };
-      return { views: { ...views, ...errorViews(ask, error) }, balances: null };
+      return { views: { ...views, ...errorViews(ask, error) }, balances: null, charged: [] };
     }
     if (normalizeSlug(answer.data.lead) !== slug) {
       const error: MessageError = {
         code: 'server_invalid',
         message: t('errOtherLead', current.serverUrl, answer.data.lead),
       };
-      return { views: { ...views, ...errorViews(ask, error) }, balances: null };
+      return { views: { ...views, ...errorViews(ask, error) }, balances: null, charged: [] };
+    }
+    // The answer names the pool that paid. Another than the account's: the workspace moved
+    // to a paid plan since the account was read (its members now share one pool). Read the
+    // account again and file the answer under the pool that paid it.
+    let filedPool = pool;
+    if (answer.data.pool !== undefined && answer.data.pool !== current.account.pool.id) {
+      const refreshed = await refreshAccount(ctx, current);
+      if (!refreshed.ok || refreshed.session.account.pool.id !== answer.data.pool) {
+        const error: MessageError = { code: 'server_invalid', message: t('errOtherPool', current.serverUrl) };
+        return { views: { ...views, ...errorViews(ask, error) }, balances: null, charged: [] };
+      }
+      current = refreshed.session;
+      filedPool = scopeOf(current);
+      await forgetPending(db, pool, slug, typesKey).catch(() => undefined);
     }
 
     const revealedAt = new Date(ctx.now()).toISOString();
     const revealed: Partial<Record<RevealType, CachedType>> = {};
     const answered: Partial<Record<RevealType, TypeView>> = {};
+    const charged: RevealType[] = [];
     for (const type of ask) {
       const result = answer.data.results[type];
       if (!result) {
@@ -288,6 +358,7 @@ async function runJob(
         const paid: CachedType = { values: result.values, revealedAt };
         revealed[type] = paid;
         answered[type] = typeViewOf(paid);
+        if (result.charged) charged.push(type);
       } else if (result.status === 'notFound') {
         answered[type] = { status: 'notFound' };
       } else {
@@ -297,9 +368,14 @@ async function runJob(
       }
     }
 
+    if (charged.length > 0 && options.onCharged) {
+      await options.onCharged(charged).catch((error: unknown) => {
+        console.warn('LeadLens: could not note the charged types', error);
+      });
+    }
     let warning: MessageError | undefined;
     try {
-      await confirmReveal(db, pool, slug, typesKey, revealed, ctx.now);
+      await confirmReveal(db, filedPool, slug, typesKey, revealed, ctx.now);
     } catch (error) {
       warning = {
         code: 'storage_failed',
@@ -308,16 +384,19 @@ async function runJob(
     }
     await recordBalances(ctx, current, answer.data.balances, answer.data.limits);
 
-    const lead: LeadView = { ...leadViewFrom(await readLeadSafely(db, pool, slug)), ...withoutErrors(answered) };
+    const lead: LeadView = {
+      ...leadViewFrom(await readLeadSafely(db, filedPool, slug)),
+      ...withoutErrors(answered),
+    };
     void push({
       leadlensPush: 1,
       kind: 'leadUpdated',
-      pool,
+      pool: filedPool,
       slug,
       lead,
       balances: answer.data.balances,
     });
-    const result: JobResult = { views: { ...views, ...answered }, balances: answer.data.balances };
+    const result: JobResult = { views: { ...views, ...answered }, balances: answer.data.balances, charged };
     if (warning) result.warning = warning;
     return result;
   } catch (error) {
@@ -325,7 +404,7 @@ async function runJob(
       code: 'internal',
       message: t('errRevealFailed', describeError(error)),
     };
-    return { views: errorViews(types, failure), balances: null };
+    return { views: errorViews(types, failure), balances: null, charged: [] };
   }
 }
 

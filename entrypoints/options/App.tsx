@@ -4,7 +4,12 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { formatDate, planName } from '../../components/format.ts';
 import { t } from '../../i18n/messages.ts';
 import { useStore } from '../../components/useStore.ts';
+import type { Send } from '../../messaging/client.ts';
 import type { SessionView } from '../../shared/protocol.ts';
+import type { BulkStore } from './bulk-store.ts';
+import { BulkTab } from './BulkTab.tsx';
+import type { LeadsStore } from './leads-store.ts';
+import { LeadsTab } from './LeadsTab.tsx';
 import { DEFAULT_SERVER_URL, type OptionsStore } from './store.ts';
 import { Tabs } from './Tabs.tsx';
 import { UsageTab } from './UsageTab.tsx';
@@ -15,6 +20,10 @@ import type { WorkspaceStore } from './workspace-store.ts';
 export interface TabStores {
   usage: UsageStore;
   workspace: WorkspaceStore;
+  /** The Leads tab, offered when given (with the sender its export dialog asks through). */
+  leads?: { store: LeadsStore; send: Send };
+  /** The Bulk enrichment tab, offered when given (with the sender its export dialog asks through). */
+  bulk?: { store: BulkStore; send: Send };
 }
 
 /**
@@ -153,12 +162,20 @@ function SignedInTabs({
   const tabs = useMemo(createTabs, [createTabs, session.pool, session.account.user.id]);
   // The server refuses members workspace requests; the tab is not even offered to them.
   const admin = session.account.user.role === 'admin';
+  const leads = tabs.leads;
+  const bulk = tabs.bulk;
   return (
     <Tabs
       label={t('optionsTitle')}
       tabs={[
         { id: 'account', title: t('account'), panel: () => children },
-        { id: 'usage', title: t('usageTab'), panel: () => <UsageTab store={tabs.usage} /> },
+        ...(leads
+          ? [{ id: 'leads', title: t('leadsTab'), panel: () => <LeadsTab store={leads.store} send={leads.send} /> }]
+          : []),
+        ...(bulk
+          ? [{ id: 'bulk', title: t('bulkTab'), panel: () => <BulkTab store={bulk.store} send={bulk.send} /> }]
+          : []),
+        { id: 'usage', title: t('usageTab'), panel: () => <UsageTab store={tabs.usage} admin={admin} /> },
         ...(admin
           ? [
               {

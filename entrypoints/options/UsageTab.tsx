@@ -19,11 +19,14 @@ const REASONS: Record<LedgerEntry['reason'], MessageKey> = {
 };
 
 /** The pool's ledger: who spent or granted which credits, on which lead, when. */
-export function UsageTab({ store }: { store: UsageStore }) {
+export function UsageTab({ store, admin = false }: { store: UsageStore; admin?: boolean }) {
   const { entries, nextCursor, status, error, filter, people, load, loadMore } = useStore(store);
   useEffect(() => {
     if (store.getState().status === 'idle') void load();
   }, [store, load]);
+  useEffect(() => {
+    if (admin) void store.getState().loadPeople();
+  }, [store, admin]);
 
   const members = Object.entries(people).sort(([, a], [, b]) => a.localeCompare(b));
   return (

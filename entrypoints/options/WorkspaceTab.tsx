@@ -28,21 +28,34 @@ export function WorkspaceTab({ store, selfId }: { store: WorkspaceStore; selfId:
       </p>
     );
   }
+  const paid = list.workspace.plan !== 'free';
   return (
     <>
       <section aria-labelledby="members-title">
         <h2 id="members-title">{t('membersTitle')}</h2>
         <p>{t('seatsUsed', list.workspace.members, list.workspace.seats)}</p>
         {actionError?.scope === 'members' && <ErrorNotice message={actionError.message} />}
-        <MemberTable members={list.members} selfId={selfId} store={store} />
+        <MemberTable members={list.members} selfId={selfId} store={store} paid={paid} />
         <AddMember store={store} />
       </section>
-      <AddOns store={store} />
+      {/* The server refuses limits and add-ons on the free plan (credits are personal, R8): no form that must fail. */}
+      {paid ? <AddOns store={store} /> : <p class="muted">{t('paidPlanFeatures')}</p>}
     </>
   );
 }
 
-function MemberTable({ members, selfId, store }: { members: Member[]; selfId: string; store: WorkspaceStore }) {
+function MemberTable({
+  members,
+  selfId,
+  store,
+  paid,
+}: {
+  members: Member[];
+  selfId: string;
+  store: WorkspaceStore;
+  /** Limits exist on paid plans only (R11). */
+  paid: boolean;
+}) {
   const [editing, setEditing] = useState<string | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
   const busy = useStore(store).busy;
@@ -75,9 +88,11 @@ function MemberTable({ members, selfId, store }: { members: Member[]; selfId: st
                 <td key={type}>{usageText(m, type)}</td>
               ))}
               <td class="actions">
-                <button type="button" disabled={busy} onClick={() => setEditing(m.id)}>
-                  {t('editLimitsFor', m.email)}
-                </button>
+                {paid && (
+                  <button type="button" disabled={busy} onClick={() => setEditing(m.id)}>
+                    {t('editLimitsFor', m.email)}
+                  </button>
+                )}
                 {m.id !== selfId && (
                   <button type="button" disabled={busy} onClick={() => setRemoving(m.id)}>
                     {t('removeMemberFor', m.email)}

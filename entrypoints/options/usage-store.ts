@@ -27,6 +27,11 @@ export interface UsageStoreState {
   /** The next page (keyset: the cursor of the last page read). */
   loadMore(): Promise<void>;
   knowPeople(people: Array<{ id: string; email: string }>): void;
+  /**
+   * Admins: every member of the workspace joins the member filter, also those who spent
+   * nothing yet. A failure only leaves the filter with the people seen in the ledger.
+   */
+  loadPeople(): Promise<void>;
 }
 
 export type UsageStore = StoreApi<UsageStoreState>;
@@ -75,6 +80,10 @@ export function createUsageStore({ send }: { send: Send }): UsageStore {
       },
       knowPeople(people) {
         set((state) => ({ people: { ...state.people, ...Object.fromEntries(people.map((p) => [p.id, p.email])) } }));
+      },
+      async loadPeople() {
+        const reply = await send('workspaceMembers', {});
+        if (reply.ok) get().knowPeople(reply.data.members);
       },
     };
   });

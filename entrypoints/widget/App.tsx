@@ -4,19 +4,23 @@ import type { CopyText } from '../../components/clipboard.ts';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { DiscoveryToggles } from '../../components/DiscoveryToggles.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { ExportDialog } from '../../components/ExportDialog.tsx';
 import { formatDate, typeTitle, typeWord } from '../../components/format.ts';
 import { formatList, plural, t, type MessageKey } from '../../i18n/messages.ts';
 import { useStore } from '../../components/useStore.ts';
+import { send as sendToBackground, type Send } from '../../messaging/client.ts';
 import type { ContactValue } from '../../shared/api.ts';
 import { REVEAL_TYPES, type RevealType } from '../../shared/credits.ts';
 import type { Cost } from '../../shared/discovery.ts';
-import type { ProfileSnapshot, SessionView } from '../../shared/protocol.ts';
+import type { ProfileSnapshot, SessionView, WidgetState } from '../../shared/protocol.ts';
 import { rowView, shownSettings, type RowView, type WidgetStore } from './store.ts';
 
 interface Props {
   store: WidgetStore;
   /** Injected in tests; the real clipboard otherwise. */
   copy?: CopyText;
+  /** The export dialog's sender (it asks the background itself); the real one unless a test says otherwise. */
+  send?: Send;
 }
 
 /** The buttons that collapse and expand the widget, focused after a toggle the user made here. */
@@ -28,7 +32,7 @@ const EXPAND_ID = 'leadlens-expand';
  * small handle. Collapsed or not is stored for every tab; the content script sizes the frame
  * from the same flag. Escape collapses it (this page only hears keys while focus is in it).
  */
-export function App({ store, copy }: Props) {
+export function App({ store, copy, send }: Props) {
   const collapsed = useStore(store, (state) => state.collapsed);
   // Set by a toggle made here (a click, Escape): the focus follows to the other button.
   // A change made in another tab moves no focus.
@@ -76,13 +80,19 @@ export function App({ store, copy }: Props) {
       </main>
     );
   }
-  return <Widget store={store} copy={copy} onCollapse={() => toggle(true)} />;
+  return <Widget store={store} copy={copy} send={send} onCollapse={() => toggle(true)} />;
 }
 
-function Widget({ store, copy, onCollapse }: Props & { onCollapse: () => void }) {
+function Widget({ store, copy, send = sendToBackground, onCollapse }: Props & { onCollapse: () => void }) {
   const state = useStore(store);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  /** The lead the export dialog was opened for: it closes when the tab moves to another lead. */
+  const [exporting, setExporting] = useState<string | null>(null);
   const { view } = state;
+  const shownSlug = view?.profile?.slug;
+  useEffect(() => {
+    setExporting((open) => (open !== null && open !== shownSlug ? null : open));
+  }, [shownSlug]);
   const bar = (settings: boolean, children: ComponentChildren) => (
     <main class="widget" aria-busy={state.phase === 'loading' && !view ? 'true' : undefined}>
       <div class="widget-bar">
@@ -142,6 +152,21 @@ function Widget({ store, copy, onCollapse }: Props & { onCollapse: () => void })
           </button>
         </div>
       )}
+      {session.signedIn && poolRevealedSome(view) && (
+        // Exporting asks for a confirmation with its cost (R5); the background makes the file.
+        <button type="button" class="export-button" onClick={() => setExporting(view.profile?.slug ?? null)}>
+          {t('exportToCsv')}
+        </button>
+      )}
+      {exporting !== null && view.profile?.slug === exporting && (
+        <ExportDialog
+          leads={[exporting]}
+          target="csv"
+          send={send}
+          labelOf={() => view.profile?.name ?? view.profile?.slug ?? ''}
+          onClose={() => setExporting(null)}
+        />
+      )}
       {state.warning && (
         <p class="muted small" role="status">
           {state.warning.message}
@@ -149,6 +174,15 @@ function Widget({ store, copy, onCollapse }: Props & { onCollapse: () => void })
       )}
     </>,
   );
+}
+
+/**
+ * The pool has revealed at least one type of the lead: shown here, or paid elsewhere (another
+ * device or member, R3) as discovery's availability read says. Only then is there something
+ * to export: the server exports only what the pool revealed.
+ */
+function poolRevealedSome(view: WidgetState): boolean {
+  return REVEAL_TYPES.some((type) => view.lead?.[type].status === 'revealed' || view.discovery?.cost[type] === 'free');
 }
 
 /** Shows and hides the discovery toggles (as in the popup, which also has the guard). */

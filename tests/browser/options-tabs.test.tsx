@@ -143,6 +143,28 @@ describe('the Usage tab', () => {
       .toEqual([{}, { cursor: 'c1' }, { userId: 'u2' }, { userId: 'u2', type: 'phone' }]);
   });
 
+  test('an admin can filter by any member, also one who spent nothing yet', async () => {
+    mount({
+      ledgerPage: () => ok({ entries: [entry('a')], nextCursor: null }),
+      workspaceMembers: () =>
+        ok({
+          workspace: { id: 'w1', name: 'Babbage & Co', plan: 'starter', seats: 3, members: 2, renewsAt: null },
+          members: [
+            {
+              id: 'u9',
+              email: 'new@babbage.example',
+              role: 'member',
+              createdAt: '2026-11-01T00:00:00.000Z',
+              usage: { b2bEmail: 0, phone: 0, directEmail: 0, export: 0 },
+              limits: {},
+            },
+          ],
+        }),
+    });
+    await tab('Usage').click();
+    await expect.element(page.getByRole('option', { name: 'new@babbage.example' })).toBeInTheDocument();
+  });
+
   test('an error says why, and Retry reads again', async () => {
     let down = true;
     mount(
@@ -220,6 +242,19 @@ describe('the Workspace tab', () => {
     ]);
     await expect.element(page.getByRole('row', { name: /bob@babbage\.example/ })).toHaveTextContent('0 used · limit 5');
     expect(form.elements()).toHaveLength(0);
+  });
+
+  test('on the free plan no limit or add-on form is offered (the server refuses both); the page says why', async () => {
+    const free = memberList([ada, bob]);
+    mount({ workspaceMembers: () => ok({ ...free, workspace: { ...free.workspace, plan: 'free' } }) });
+    await tab('Workspace').click();
+    await expect
+      .element(page.getByText('Member limits and add-on credits come with paid plans', { exact: false }))
+      .toBeVisible();
+    expect(page.getByRole('button', { name: 'Edit limits of bob@babbage.example' }).elements()).toHaveLength(0);
+    expect(page.getByRole('heading', { name: 'Add-on credits' }).elements()).toHaveLength(0);
+    // Members are still managed on the free plan.
+    await expect.element(page.getByRole('button', { name: 'Add member' })).toBeVisible();
   });
 
   test('adding a member shows their key once', async () => {

@@ -84,7 +84,7 @@ describe('two members of one paid workspace', () => {
     expect((await options.ledgerRows()).some((row) => row.includes('member-b@example.com'))).toBe(false);
 
     // A member is offered no Workspace tab.
-    expect(await options.tabNames()).toEqual(['Account', 'Usage']);
+    expect(await options.tabNames()).toEqual(['Account', 'Leads', 'Bulk enrichment', 'Usage']);
   });
 
   it('the admin gets the Workspace tab, with the members and what each spent', async () => {
@@ -101,7 +101,7 @@ describe('two members of one paid workspace', () => {
     browsers.push(admin);
     await signIn(admin, server.url, workspace.apiKey);
     const options = await OptionsPage.open(admin);
-    expect(await options.tabNames()).toEqual(['Account', 'Usage', 'Workspace']);
+    expect(await options.tabNames()).toEqual(['Account', 'Leads', 'Bulk enrichment', 'Usage', 'Workspace']);
     await options.openTab('Workspace');
     await options.page.getByText('Seats: 2 of 3 used').waitFor();
     const row = options.page.getByRole('row', { name: /spender@example\.com/ });

@@ -1,4 +1,5 @@
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Download, FrameLocator, Locator, Page } from 'playwright-core';
 
 /** The widget frame the content script mounts (mount.ts marks it). */
 const FRAME = 'iframe[data-leadlens-widget]';
@@ -36,6 +37,28 @@ export class WidgetFrame {
 
   handle(): Locator {
     return this.frame.getByRole('button', { name: this.words.expand, exact: true });
+  }
+
+  /** The export confirmation the widget opens (it fills the widget's frame). */
+  exportDialog(): Locator {
+    return this.frame.getByRole('dialog', { name: 'Confirm export' });
+  }
+
+  /**
+   * Exports this lead: **Export to CSV**, waits for the confirmation's cost, confirms, and
+   * resolves with the file the widget saved (and what the dialog said before confirming).
+   */
+  async exportToCsv(): Promise<{ download: Download; name: string; text: string; quote: string }> {
+    await this.frame.getByRole('button', { name: 'Export to CSV', exact: true }).click();
+    const dialog = this.exportDialog();
+    const quote = dialog.getByText(/export credits?\./);
+    await quote.waitFor({ timeout: 15_000 });
+    const quoteText = (await quote.textContent()) ?? '';
+    const downloaded = this.page.waitForEvent('download', { timeout: 20_000 });
+    await dialog.getByRole('button', { name: 'Confirm export' }).click();
+    const download = await downloaded;
+    const text = await readFile(await download.path(), 'utf8');
+    return { download, name: download.suggestedFilename(), text, quote: quoteText };
   }
 
   /** The frame's box on the page, border included. */

@@ -166,6 +166,15 @@ export class FakeServer {
     this.keys.set(apiKey, { account, pool: poolId });
   }
 
+  /** The key's user now spends from `poolId` (a plan upgrade merged their pool into a shared one). */
+  moveToPool(apiKey: string, poolId: string): void {
+    const caller = this.keys.get(apiKey);
+    if (!caller) throw new Error('test setup: no such key');
+    if (!this.pools.has(poolId)) this.pools.set(poolId, { balances: balancesOf(), paid: new Set() });
+    caller.pool = poolId;
+    caller.account = { ...caller.account, pool: { ...caller.account.pool, id: poolId } };
+  }
+
   setBalance(poolId: string, type: keyof Balances, remaining: number): void {
     const pool = this.pools.get(poolId);
     if (pool) pool.balances[type] = balance(remaining);
@@ -333,7 +342,13 @@ export class FakeServer {
       }
       results[type] = result;
     }
-    return { lead, results, balances: structuredClone(pool.balances), limits: this.limitsOf(apiKey) };
+    return {
+      lead,
+      pool: poolId,
+      results,
+      balances: structuredClone(pool.balances),
+      limits: this.limitsOf(apiKey),
+    };
   }
 }
 

@@ -237,6 +237,25 @@ describe('the session changing during a reveal', () => {
     expect(outcome.lead.phone).toEqual({ status: 'unknown' });
     expect(outcome.balances?.phone.remaining).toBe(5);
   });
+
+  it('reads the account again when the answer names another pool (an upgrade), and files the data there', async () => {
+    const bg = startBackground(server);
+    await signedInOnProfile(bg);
+    // The workspace moved to a paid plan: the member now spends from the shared pool.
+    server.moveToPool('key-a', 'pool-shared');
+    const outcome = expectOk(await bg.send('reveal', revealPhone, widgetSender(1)));
+    expect(outcome.pool).toBe(`${SERVER} pool-shared`);
+    expect(outcome.lead.phone).toMatchObject({ status: 'revealed' });
+    expect(server.charges).toEqual([{ pool: 'pool-shared', lead: 'ada-lovelace', type: 'phone' }]);
+    const session = expectOk(await bg.send('sessionGet', {}, optionsSender()));
+    expect(session.signedIn && session.account.pool.id).toBe('pool-shared');
+    // Filed under the pool that paid: shown again from the cache, with no request.
+    const requests = server.reveals().length;
+    const opened = expectOk(await bg.send('widgetOpened', {}, widgetSender(1)));
+    expect(opened.pool).toBe(`${SERVER} pool-shared`);
+    expect(opened.lead?.phone).toMatchObject({ status: 'revealed' });
+    expect(server.reveals()).toHaveLength(requests);
+  });
 });
 
 describe('idempotency key', () => {

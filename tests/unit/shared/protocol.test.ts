@@ -35,6 +35,19 @@ describe('the message protocol', () => {
       memberRemove: 'optionsPage',
       memberLimits: 'optionsPage',
       addOnBuy: 'optionsPage',
+      // Leads, exports and bulk enrichment: the options page, except what the widget's
+      // **Export to CSV** needs (a quote and the export of its own lead).
+      leadsList: 'optionsPage',
+      exportQuote: 'extensionPage',
+      exportRun: 'extensionPage',
+      webhookGet: 'optionsPage',
+      webhookSet: 'optionsPage',
+      bulkStart: 'optionsPage',
+      bulkQuote: 'optionsPage',
+      bulkPause: 'optionsPage',
+      bulkResume: 'optionsPage',
+      bulkStatus: 'optionsPage',
+      bulkRows: 'optionsPage',
     });
   });
 
