@@ -17,8 +17,8 @@ import { IDEMPOTENCY_HEADER, MAX_EXPORT_LEADS } from '../shared/api.ts';
 import { createWorkspace } from '../server/accounts.ts';
 import { importPeople } from '../server/people.ts';
 import { revealRequest } from '../server/reveal-request.ts';
-import { startServer, type RunningServer } from '../server/serve.ts';
-import { createDatabase, startPostgres } from '../tests/support/postgres.ts';
+import type { RunningServer } from '../server/serve.ts';
+import { onEachBackend } from './backends.ts';
 import { median, ms, p95 } from './stats.ts';
 
 const LEADS = MAX_EXPORT_LEADS;
@@ -172,28 +172,7 @@ export async function benchExportsServer(): Promise<void> {
     `Exports: ${LEADS} leads through HTTP, ${RUNS} runs each against reading them in pages of ${PAGE}; ` +
       `load average at start ${loads()}`,
   );
-  const rows: Row[] = [];
-  const pglite = await startServer({ dataDir: 'memory://', port: 0, seedDemo: false });
-  try {
-    rows.push(await benchBackend('pglite', pglite));
-  } finally {
-    await pglite.close();
-  }
-  const cluster = await startPostgres();
-  try {
-    const postgres = await startServer({
-      databaseUrl: await createDatabase(cluster.url, 'leadlens_bench'),
-      port: 0,
-      seedDemo: false,
-    });
-    try {
-      rows.push(await benchBackend('postgres', postgres));
-    } finally {
-      await postgres.close();
-    }
-  } finally {
-    await cluster.stop();
-  }
+  const rows: Row[] = await onEachBackend(benchBackend);
   if (process.env.BENCH_VERBOSE) {
     for (const row of rows) {
       console.log(row.backend, 'runs in ms', {

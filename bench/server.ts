@@ -27,8 +27,8 @@ import { findCaller } from '../server/auth.ts';
 import { setLimits } from '../server/members.ts';
 import { importPeople } from '../server/people.ts';
 import { revealRequest } from '../server/reveal-request.ts';
-import { startServer, type RunningServer } from '../server/serve.ts';
-import { createDatabase, startPostgres } from '../tests/support/postgres.ts';
+import type { RunningServer } from '../server/serve.ts';
+import { onEachBackend } from './backends.ts';
 import { quantile } from './stats.ts';
 
 const CONCURRENCY = [1, 16, 64];
@@ -390,27 +390,7 @@ export async function benchServer(): Promise<void> {
     `Server: reveals of new (pool, lead, b2bEmail), ${CELL_MS} ms per cell, loopback; load average at start ${loads()}`,
   );
   const cells: Cell[] = await bareHttp();
-  const pglite = await startServer({ dataDir: 'memory://', port: 0, seedDemo: false });
-  try {
-    cells.push(...(await benchBackend('pglite', pglite)));
-  } finally {
-    await pglite.close();
-  }
-  const cluster = await startPostgres();
-  try {
-    const postgres = await startServer({
-      databaseUrl: await createDatabase(cluster.url, 'leadlens_bench'),
-      port: 0,
-      seedDemo: false,
-    });
-    try {
-      cells.push(...(await benchBackend('postgres', postgres)));
-    } finally {
-      await postgres.close();
-    }
-  } finally {
-    await cluster.stop();
-  }
+  for (const backend of await onEachBackend(benchBackend)) cells.push(...backend);
   printTable(cells);
   console.log(`Load average at the end: ${loads()}`);
 }
