@@ -104,9 +104,9 @@ export function ExportDialog({
     const reply = await send('exportRun', { exportId: exportId.current, leads: asked, target }, EXPORT_RUN_TIMEOUT_MS);
     if (!alive.current) return;
     if (!reply.ok) {
-      if (reply.error.code === 'insufficient_credits') {
-        // Refused whole, nothing charged (R6): the figures changed since the quote. A new
-        // confirmation is a new export.
+      if (reply.error.code === 'insufficient_credits' || reply.error.code === 'refused') {
+        // Refused whole, nothing charged (R6): the figures (or the leads the pool revealed,
+        // or the pool itself) changed since the quote. A new confirmation is a new export.
         exportId.current = null;
         await quote(reply.error.message);
         return;

@@ -268,5 +268,9 @@ async function failureMessage(
   error: ApiFailure,
 ): Promise<MessageError> {
   if (error.code === 'unauthorized') await signOutUnauthorized(ctx, session, error);
+  // The export no longer fits what the server holds (a lead the pool never revealed, the
+  // workspace moved to a shared pool): nothing was charged, and the same request would be
+  // refused again. `refused` tells the page to quote again rather than offer the same Retry.
+  if (error.apiCode === 'not_found' || error.apiCode === 'conflict') return { code: 'refused', message: error.message };
   return { code: error.code, message: error.message };
 }

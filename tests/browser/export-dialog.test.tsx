@@ -208,6 +208,27 @@ describe('the export', () => {
     expect(callsOf('exportQuote')).toHaveLength(2);
   });
 
+  test('refused because a lead is no longer the pool’s: quoted again, a new export id, not the same Retry', async () => {
+    let revealed = [ADA];
+    const { callsOf } = mount(
+      {
+        exportQuote: () => ok(quoteFor(revealed, 5)),
+        exportRun: () => {
+          revealed = [];
+          return fail('refused', '1 of these leads was never revealed by your pool. Nothing was charged.');
+        },
+      },
+      [ADA.lead],
+    );
+    await confirm().click();
+    await expect
+      .element(dialog().getByText('1 of these leads was never revealed by your pool. Nothing was charged.'))
+      .toBeVisible();
+    expect(callsOf('exportQuote')).toHaveLength(2);
+    expect(dialog().getByRole('button', { name: 'Retry' }).elements()).toHaveLength(0);
+    expect(downloads.saved).toEqual([]);
+  });
+
   test('a CSV answer without its file says so and Retry replays the same export', async () => {
     let attempts = 0;
     const { callsOf } = mount(

@@ -198,6 +198,10 @@ class ExportServer {
           },
         });
       }
+      const never = leads.filter((lead) => !pool.leads.has(lead));
+      if (never.length > 0) {
+        return error(404, 'not_found', `${never.length} of these leads was never revealed by your pool.`);
+      }
       const at = '2026-11-27T10:00:00.000Z';
       const rows = leads.map((lead) => {
         const row = pool.leads.get(lead);
@@ -441,6 +445,17 @@ describe('an export', () => {
       },
     });
     expect(server.charges).toEqual([]);
+  });
+
+  it('a lead the pool never revealed: refused, nothing charged, and the page is told to quote again', async () => {
+    const bg = await signedIn();
+    const refused = await bg.send(
+      'exportRun',
+      { exportId: 'export-0031', leads: ['ada-lovelace', 'nobody-revealed-this'], target: 'csv' },
+      widgetSender(1),
+    );
+    expect(refused).toMatchObject({ ok: false, error: { code: 'refused' } });
+    expect(server.charges).toHaveLength(0);
   });
 
   it('a refused key signs the user out', async () => {
