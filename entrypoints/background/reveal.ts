@@ -109,6 +109,12 @@ export interface RevealOptions {
    * call started, not one it joined.
    */
   onCharged?: (types: RevealType[]) => Promise<void>;
+  /**
+   * Bulk enrichment: no `leadUpdated` push and no figures push or badge per reveal (the
+   * caller announces the figures itself, a few times a second). Only for a request this call
+   * started; a click joining it is told as usual by its own reply.
+   */
+  quiet?: boolean;
 }
 
 /** A reveal's outcome with what it charged, for callers that count charges (bulk enrichment). */
@@ -382,20 +388,21 @@ async function runJob(
         message: t('errNotSavedLocally', describeError(error)),
       };
     }
-    await recordBalances(ctx, current, answer.data.balances, answer.data.limits);
+    await recordBalances(ctx, current, answer.data.balances, answer.data.limits, options.quiet);
 
     const lead: LeadView = {
       ...leadViewFrom(await readLeadSafely(db, filedPool, slug)),
       ...withoutErrors(answered),
     };
-    void push({
-      leadlensPush: 1,
-      kind: 'leadUpdated',
-      pool: filedPool,
-      slug,
-      lead,
-      balances: answer.data.balances,
-    });
+    if (!options.quiet)
+      void push({
+        leadlensPush: 1,
+        kind: 'leadUpdated',
+        pool: filedPool,
+        slug,
+        lead,
+        balances: answer.data.balances,
+      });
     const result: JobResult = { views: { ...views, ...answered }, balances: answer.data.balances, charged };
     if (warning) result.warning = warning;
     return result;

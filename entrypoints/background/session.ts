@@ -175,6 +175,11 @@ export async function recordBalances(
   session: ActiveSession,
   balances: Balances,
   limits?: MemberLimits,
+  /**
+   * Stored, but pages and the badge are not told: the caller tells them itself, less often
+   * (bulk enrichment, whose rows would otherwise send a push and redraw the badge each).
+   */
+  quiet = false,
 ): Promise<void> {
   const updated = await updateSession(ctx, session, (current) => {
     const account = { ...current.account, balances: newerBalances(current.account, balances, ctx.now()) };
@@ -182,9 +187,17 @@ export async function recordBalances(
     if (limits) account.limits = newerLimits(current.account, limits, ctx.now());
     return { ...current, account, balancesAt: ctx.now() };
   });
-  if (!updated) return;
+  if (!updated || quiet) return;
   void push(figuresPush(updated));
   void updateBadge(ctx, updated);
+}
+
+/** Tells pages and the badge the stored figures (after quiet `recordBalances` calls). */
+export async function announceFigures(ctx: BackgroundContext): Promise<void> {
+  const session = await activeSession(ctx);
+  if (!session) return;
+  void push(figuresPush(session));
+  void updateBadge(ctx, session);
 }
 
 function figuresPush(session: ActiveSession): Push {

@@ -4,7 +4,7 @@
  * R4, R7), then that the job's counters and rows say the same, through pauses, running out,
  * a sign-out and a worker stopped mid-request.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { resumeBulkJobs } from '../../../entrypoints/background/bulk.ts';
 import { createDatabase, type Database } from '../../../entrypoints/background/database.ts';
 import { createInFlight } from '../../../entrypoints/background/reveal.ts';
@@ -203,6 +203,15 @@ describe('what a job spends', () => {
     expect(progress.at(-1)?.job).toMatchObject({ state: 'done', done: 12 });
     // Once at the end, not per row: the Leads tab reads its list again.
     expect(pushes.filter((p) => p.kind === 'leadsChanged')).toHaveLength(1);
+    // The rows' reveals are quiet (no lead push each); the figures come with the progress,
+    // and the last ones are the server's last answer.
+    expect(pushes.filter((p) => p.kind === 'leadUpdated')).toEqual([]);
+    const figures = () =>
+      pushes.filter((p): p is Extract<Push, { kind: 'balancesChanged' }> => p.kind === 'balancesChanged');
+    const session = expectOk(await bg.send('sessionGet', {}, optionsSender()));
+    const stored = session.signedIn ? session.account.balances : null;
+    await vi.waitFor(() => expect(figures().at(-1)?.balances).toEqual(stored));
+    expect(figures().length).toBeLessThan(12);
     const page = expectOk(await bg.send('bulkRows', { jobId: 'job-00000001', offset: 10, limit: 5 }, optionsSender()));
     expect(page.rows.map((row) => row.slug)).toEqual(['p10', 'p11']);
   });
