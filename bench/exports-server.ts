@@ -11,7 +11,6 @@
  * BENCH_EXPORT_RUNS sets the runs (7), BENCH_VERBOSE=1 prints every run.
  */
 import { randomUUID } from 'node:crypto';
-import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { IDEMPOTENCY_HEADER, MAX_EXPORT_LEADS } from '../shared/api.ts';
 import { createWorkspace } from '../server/accounts.ts';
@@ -19,7 +18,7 @@ import { importPeople } from '../server/people.ts';
 import { revealRequest } from '../server/reveal-request.ts';
 import type { RunningServer } from '../server/serve.ts';
 import { onEachBackend } from './backends.ts';
-import { median, ms, p95 } from './stats.ts';
+import { loads, median, ms, p95 } from './stats.ts';
 
 const LEADS = MAX_EXPORT_LEADS;
 const PAGE = 1000;
@@ -128,12 +127,6 @@ async function benchBackend(backend: string, server: RunningServer): Promise<Row
     row.quoteMs.push((await timed(quoteOnce)).ms);
   }
   return row;
-}
-
-function loads(): string {
-  return loadavg()
-    .map((load) => load.toFixed(2))
-    .join(', ');
 }
 
 function printRows(rows: Row[]): void {

@@ -6,11 +6,11 @@
  * - read whole again from the server (10 pages of 1,000) and the copy replaced;
  * - each against a message with a tiny reply (`sessionGet`) in the same run.
  */
-import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { launchWithExtension } from '../tests/support/extension.ts';
-import { startTestServer, type TestPerson } from '../tests/support/test-server.ts';
+import { startTestServer } from '../tests/support/test-server.ts';
 import { signIn } from '../tests/e2e/pages/options.ts';
+import { seedRevealedLeads } from './leads-page.ts';
 import { median, ms, p95 } from './stats.ts';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 10_000);
@@ -47,31 +47,10 @@ function row(label: string, samples: number[], baseline: number[]): void {
 
 export async function benchLeadsList(): Promise<void> {
   const server = await startTestServer();
-  const people: TestPerson[] = Array.from({ length: LEADS }, (_, index) => ({
-    slug: `bench-lead-${index}`,
-    name: `Bench Lead ${index}`,
-    b2bEmails: [`lead${index}@bench.example`],
-    phones: [`mobile:+33 6 00 00 ${String(index).padStart(5, '0')}`],
-  }));
-  await server.addPeople(people);
-  const workspace = await server.createWorkspace({ b2bEmail: LEADS, phone: LEADS, export: 10 });
-  // The pool reveals every lead (8 requests at a time), as months of prospecting would.
-  for (let start = 0; start < LEADS; start += 8) {
-    await Promise.all(
-      people.slice(start, start + 8).map(async (person) => {
-        const response = await fetch(`${server.url}/v1/reveals`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${workspace.apiKey}`,
-            'content-type': 'application/json',
-            'idempotency-key': randomUUID(),
-          },
-          body: JSON.stringify({ lead: person.slug, types: ['b2bEmail', 'phone'] }),
-        });
-        if (!response.ok) throw new Error(`reveal: ${response.status} ${await response.text()}`);
-      }),
-    );
-  }
+  const workspace = await server.createWorkspace({ b2bEmail: 10, phone: 10, export: 10 });
+  const account = await server.account(workspace.apiKey);
+  // The pool revealed every lead, as months of prospecting would (seeded in SQL: seconds).
+  await seedRevealedLeads(server.db, account.pool.id, account.user.id, LEADS);
 
   const browser = await launchWithExtension();
   try {

@@ -18,7 +18,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { IDEMPOTENCY_HEADER } from '../shared/api.ts';
@@ -29,7 +28,7 @@ import { importPeople } from '../server/people.ts';
 import { revealRequest } from '../server/reveal-request.ts';
 import type { RunningServer } from '../server/serve.ts';
 import { onEachBackend } from './backends.ts';
-import { quantile } from './stats.ts';
+import { loads, quantile } from './stats.ts';
 
 const CONCURRENCY = [1, 16, 64];
 const CELL_MS = Number(process.env.BENCH_CELL_MS ?? 2000);
@@ -304,12 +303,6 @@ async function benchBackend(backend: string, server: RunningServer): Promise<Cel
     }
   }
   return cells;
-}
-
-function loads(): string {
-  return loadavg()
-    .map((load) => load.toFixed(2))
-    .join(', ');
 }
 
 function printTable(cells: Cell[]): void {

@@ -52,6 +52,7 @@
  */
 import Papa from 'papaparse';
 import type { ContactValue, PoolLead } from './api.ts';
+import { profileUrl } from './slug.ts';
 
 export type CsvLayout = 'standard' | 'hubspot';
 
@@ -164,11 +165,6 @@ export function leadsToCsv(rows: readonly PoolLead[], layout: CsvLayout, options
 export function csvFileName(count: number, layout: CsvLayout, now: number, timeZone?: string): string {
   const day = dateFormat(timeZone).day(now);
   return `leadlens-${count}-${count === 1 ? 'lead' : 'leads'}-${day}${layout === 'hubspot' ? '-hubspot' : ''}.csv`;
-}
-
-/** The lead's public profile address, from its canonical slug (decoded text: encoded here). */
-export function profileUrl(slug: string): string {
-  return `https://www.linkedin.com/in/${encodeURIComponent(slug)}/`;
 }
 
 /**

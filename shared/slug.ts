@@ -59,3 +59,26 @@ export function normalizeSlug(raw: string): string | null {
   if (/[/?#\s\u0000-\u001f]/.test(slug)) return null;
   return slug;
 }
+
+/**
+ * The distinct leads of a list as the server keys them, in first-seen order (two spellings
+ * of one lead are one lead), and the entries `read` found no slug in.
+ */
+export function distinctSlugs(
+  raw: readonly string[],
+  read: (one: string) => string | null = normalizeSlug,
+): { slugs: string[]; invalid: string[] } {
+  const seen = new Set<string>();
+  const invalid: string[] = [];
+  for (const one of raw) {
+    const slug = read(one);
+    if (slug === null) invalid.push(one);
+    else seen.add(slug);
+  }
+  return { slugs: [...seen], invalid };
+}
+
+/** The lead's public profile address, from its canonical slug (decoded text: encoded here). */
+export function profileUrl(slug: string): string {
+  return `https://www.linkedin.com/in/${encodeURIComponent(slug)}/`;
+}

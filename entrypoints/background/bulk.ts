@@ -36,7 +36,7 @@ import { formatList, t, typeWord } from '../../i18n/messages.ts';
 import { REVEAL_TYPES, type RevealType } from '../../shared/credits.ts';
 import { spendable } from '../../shared/limits.ts';
 import type { BulkJobView, BulkRowStatus, BulkRowView, MessageError, Reply, TypeView } from '../../shared/protocol.ts';
-import { canonicalSlug, normalizeSlug } from '../../shared/slug.ts';
+import { canonicalSlug, distinctSlugs, normalizeSlug } from '../../shared/slug.ts';
 import { sortTypes } from './cache.ts';
 import type { BackgroundContext } from './context.ts';
 import type { BulkJobRecord, BulkRowRecord, Database, PoolScope } from './database.ts';
@@ -226,20 +226,14 @@ export async function resumeBulkJobs(ctx: BackgroundContext, inFlight: InFlight)
 // ---------------------------------------------------------------- the page's requests
 
 function distinctLeads(leads: string[]): Reply<string[]> {
-  const seen = new Set<string>();
-  const invalid: string[] = [];
-  for (const raw of leads) {
-    const slug = canonicalSlug(raw) ?? normalizeSlug(raw);
-    if (slug === null) invalid.push(raw);
-    else seen.add(slug);
-  }
+  const { slugs, invalid } = distinctSlugs(leads, (raw) => canonicalSlug(raw) ?? normalizeSlug(raw));
   if (invalid.length > 0) {
     return {
       ok: false,
       error: { code: 'bad_message', message: t('bulkBadLeads', invalid.length, invalid[0]?.slice(0, 100) ?? '') },
     };
   }
-  return { ok: true, data: [...seen] };
+  return { ok: true, data: slugs };
 }
 
 /** The pool's jobs, oldest first. */

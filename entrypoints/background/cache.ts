@@ -6,6 +6,7 @@
 import type { RevealType } from '../../shared/credits.ts';
 import type { LeadView, TypeView } from '../../shared/protocol.ts';
 import type { CachedType, Database, LeadRecord, PoolScope } from './database.ts';
+import { settle } from './transactions.ts';
 
 /** What a widget shows for one type as the cache knows it: revealed when paid, else unknown. */
 export function typeViewOf(cached: CachedType | undefined): TypeView {
@@ -92,24 +93,4 @@ export async function confirmReveal(
     }
     await tx.objectStore('pendingReveals').delete([pool, slug, typesKey]);
   });
-}
-
-/**
- * Runs `work` in `tx` and waits for the commit. On a failure the transaction is aborted, so
- * a half-done write never lands, and its `done` rejection is not left unhandled.
- */
-async function settle<T>(tx: { abort(): void; done: Promise<void> }, work: () => Promise<T>): Promise<T> {
-  try {
-    const result = await work();
-    await tx.done;
-    return result;
-  } catch (error) {
-    try {
-      tx.abort();
-    } catch {
-      // Already committed or aborted.
-    }
-    tx.done.catch(() => undefined);
-    throw error;
-  }
 }

@@ -8,12 +8,13 @@
 import { t } from '../../i18n/messages.ts';
 import type { ExportQuote, ExportResponse, ExportTarget, PoolLead } from '../../shared/api.ts';
 import type { ExportOutcome, MessageError, Reply } from '../../shared/protocol.ts';
-import { normalizeSlug } from '../../shared/slug.ts';
+import { distinctSlugs } from '../../shared/slug.ts';
 import type { ApiFailure } from './api-client.ts';
 import type { BackgroundContext } from './context.ts';
 import type { Database, PendingExport, PoolScope, WebhookRecord } from './database.ts';
 import { describeError } from './describe-error.ts';
 import { exportFile } from './export-file.ts';
+import { sha256Hex } from './hex-digest.ts';
 import { push } from './push.ts';
 import { listLeads, storeExportedRows } from './pool-leads.ts';
 import type { Handlers } from './router.ts';
@@ -181,28 +182,20 @@ function inOrder(rows: PoolLead[], asked: string[]): PoolLead[] {
 
 /** Slugs as the server keys them; two spellings of one lead are one lead. */
 function canonicalLeads(raw: string[]): { ok: true; leads: string[] } | { ok: false; error: MessageError } {
-  const leads: string[] = [];
-  const seen = new Set<string>();
-  for (const one of raw) {
-    const slug = normalizeSlug(one);
-    // The pages send slugs from the list the background gave them: anything else is a bug or forged.
-    if (slug === null) {
-      return {
-        ok: false,
-        error: { code: 'bad_message', message: `LeadLens rejected a lead that is not a profile slug.` },
-      };
-    }
-    if (!seen.has(slug)) leads.push(slug);
-    seen.add(slug);
+  const { slugs, invalid } = distinctSlugs(raw);
+  // The pages send slugs from the list the background gave them: anything else is a bug or forged.
+  if (invalid.length > 0) {
+    return {
+      ok: false,
+      error: { code: 'bad_message', message: `LeadLens rejected a lead that is not a profile slug.` },
+    };
   }
-  return { ok: true, leads };
+  return { ok: true, leads: slugs };
 }
 
 /** SHA-256 of the target and the sorted leads: what the stored key was made for. */
-async function requestKeyOf(target: ExportTarget, sorted: string[]): Promise<string> {
-  const bytes = new TextEncoder().encode(JSON.stringify([target, sorted]));
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+function requestKeyOf(target: ExportTarget, sorted: string[]): Promise<string> {
+  return sha256Hex(JSON.stringify([target, sorted]));
 }
 
 /** How long a pending export is kept: the server keeps idempotency keys at least 24 hours. */

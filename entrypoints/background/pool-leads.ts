@@ -8,6 +8,7 @@ import type { PoolLead } from '../../shared/api.ts';
 import type { LeadListView, MessageError, Reply } from '../../shared/protocol.ts';
 import type { ApiClient, ApiFailure } from './api-client.ts';
 import type { BackgroundContext } from './context.ts';
+import { settle } from './transactions.ts';
 import type { Database, PoolScope } from './database.ts';
 import { describeError } from './describe-error.ts';
 import { activeSession, apiFor, scopeOf, signedOutError, signOutUnauthorized } from './session.ts';
@@ -107,7 +108,8 @@ function newestFirst(leads: PoolLead[]): PoolLead[] {
 async function replaceLeads(db: Database, pool: PoolScope, leads: PoolLead[], syncedAt: string): Promise<void> {
   const tx = db.transaction(['poolLeads', 'leadListSync'], 'readwrite', { durability: 'strict' });
   const store = tx.objectStore('poolLeads');
-  await settle(tx, async (writes) => {
+  await settle(tx, async () => {
+    const writes: Array<Promise<unknown>> = [];
     const kept = new Map<string, string>();
     for (const record of await store.getAll(poolRange(pool))) kept.set(record.lead, fingerprint(record));
     // Requests are queued without awaiting each one: 10,000 awaits would cost a task each.
@@ -117,6 +119,7 @@ async function replaceLeads(db: Database, pool: PoolScope, leads: PoolLead[], sy
     }
     for (const gone of kept.keys()) writes.push(store.delete([pool, gone]));
     writes.push(tx.objectStore('leadListSync').put({ pool, syncedAt }));
+    await Promise.all(writes);
   });
 }
 
@@ -131,9 +134,8 @@ function fingerprint(lead: PoolLead): string {
  */
 export async function storeExportedRows(db: Database, pool: PoolScope, rows: PoolLead[]): Promise<void> {
   const tx = db.transaction('poolLeads', 'readwrite', { durability: 'strict' });
-  await settle(tx, async (writes) => {
-    for (const row of rows) writes.push(tx.store.put({ ...row, pool }));
-  });
+  // Queued without awaiting each one, then awaited together.
+  await settle(tx, () => Promise.all(rows.map((row) => tx.store.put({ ...row, pool }))));
 }
 
 /** A lead as pages see it: the pool scope is the background's own key, never sent. */
@@ -150,28 +152,4 @@ function withoutPool(record: PoolLead): PoolLead {
     exports: record.exports,
     lastExportedAt: record.lastExportedAt,
   };
-}
-
-/**
- * Runs `work` in `tx` (it queues its requests in `writes`), waits for every request and the
- * commit; on a failure the transaction is aborted, so nothing of it lands.
- */
-async function settle(
-  tx: { abort(): void; done: Promise<void> },
-  work: (writes: Array<Promise<unknown>>) => Promise<void>,
-): Promise<void> {
-  const writes: Array<Promise<unknown>> = [];
-  try {
-    await work(writes);
-    await Promise.all([...writes, tx.done]);
-  } catch (error) {
-    try {
-      tx.abort();
-    } catch {
-      // Already aborted by the failing request.
-    }
-    tx.done.catch(() => undefined);
-    for (const write of writes) write.catch(() => undefined);
-    throw error;
-  }
 }

@@ -20,9 +20,10 @@
  */
 import { t } from '../../i18n/messages.ts';
 import type { ContactValue, PoolLead } from '../../shared/api.ts';
-import { profileUrl } from '../../shared/csv-export.ts';
+import { profileUrl } from '../../shared/slug.ts';
 import type { WebhookDelivery } from '../../shared/protocol.ts';
 import type { FetchLike } from './api-client.ts';
+import { sha256Hex, toHex } from './hex-digest.ts';
 
 export const WEBHOOK_EVENT = 'lead.exported';
 
@@ -256,8 +257,7 @@ const valueOf = (value: ContactValue) => value.value;
  * characters an HTTP header cannot carry. The same export and lead always give the same id.
  */
 async function deliveryIdOf(exportId: string, lead: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${exportId}\n${lead}`));
-  return toHex(digest).slice(0, 32);
+  return (await sha256Hex(`${exportId}\n${lead}`)).slice(0, 32);
 }
 
 /**
@@ -296,10 +296,6 @@ function hmacKey(secret: string, usages: KeyUsage[] = ['sign']): Promise<CryptoK
 
 function hmac(key: CryptoKey, data: string): Promise<ArrayBuffer> {
   return crypto.subtle.sign('HMAC', key, new TextEncoder().encode(data));
-}
-
-function toHex(bytes: ArrayBuffer): string {
-  return Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function fromHex(hex: string): Uint8Array<ArrayBuffer> {

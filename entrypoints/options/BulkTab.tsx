@@ -4,12 +4,13 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { ExportDialog } from '../../components/ExportDialog.tsx';
 import { typeTitle } from '../../components/format.ts';
 import { useStore } from '../../components/useStore.ts';
-import { formatList, formatNumber, plural, t, type MessageKey } from '../../i18n/messages.ts';
+import { formatList, plural, t, type MessageKey } from '../../i18n/messages.ts';
 import type { Send } from '../../messaging/client.ts';
 import { MAX_EXPORT_LEADS } from '../../shared/export-limits.ts';
 import { REVEAL_TYPES, type RevealType } from '../../shared/credits.ts';
 import type { BulkJobView, BulkRowStatus, BulkRowView } from '../../shared/protocol.ts';
 import { BULK_PAGE_SIZE, type BulkPreview, type BulkStore } from './bulk-store.ts';
+import { profileUrl } from '../../shared/slug.ts';
 
 /** While a job runs with no progress seen for this long, the page asks for it (see `refresh`). */
 const QUIET_MS = 10_000;
@@ -79,7 +80,7 @@ export function BulkTab({ store, send }: { store: BulkStore; send: Send }) {
       {job && <JobPanel store={store} job={job} />}
       {!running && (
         <div class="form">
-          <p class="muted">{job ? t('bulkNewFile') : t('bulkHelp', formatNumber(MAX_EXPORT_LEADS))}</p>
+          <p class="muted">{job ? t('bulkNewFile') : t('bulkHelp', MAX_EXPORT_LEADS)}</p>
           <label for="bulk-file">{t('bulkFile')}</label>
           <input
             id="bulk-file"
@@ -113,9 +114,7 @@ export function BulkTab({ store, send }: { store: BulkStore; send: Send }) {
               {error}
             </p>
           )}
-          {job?.state === 'paused' && (
-            <p class="notice">{t('bulkReplacesPaused', formatNumber(job.total - job.done))}</p>
-          )}
+          {job?.state === 'paused' && <p class="notice">{t('bulkReplacesPaused', job.total - job.done)}</p>}
           <div class="buttons">
             <button
               type="button"
@@ -163,7 +162,7 @@ function Preview({ preview, types }: { preview: BulkPreview; types: RevealType[]
       </ul>
       {list.overCap > 0 && (
         <p class="error" role="alert">
-          {t('bulkTooMany', formatNumber(distinct), formatNumber(MAX_EXPORT_LEADS))}
+          {t('bulkTooMany', distinct, MAX_EXPORT_LEADS)}
         </p>
       )}
       {distinct === 0 && <p role="alert">{t('bulkNoValid')}</p>}
@@ -259,11 +258,7 @@ function Results({ store, job }: { store: BulkStore; job: BulkJobView }) {
             <tr key={row.index}>
               <td class="number">{row.index + 1}</td>
               <td>
-                <a
-                  href={`https://www.linkedin.com/in/${encodeURIComponent(row.slug)}/`}
-                  target="_blank"
-                  rel="noreferrer"
-                >
+                <a href={profileUrl(row.slug)} target="_blank" rel="noreferrer">
                   {row.slug}
                 </a>
               </td>

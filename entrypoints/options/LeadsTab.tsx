@@ -8,6 +8,7 @@ import type { Send } from '../../messaging/client.ts';
 import type { ExportTarget, PoolLead } from '../../shared/api.ts';
 import { MAX_EXPORT_LEADS } from '../../shared/export-limits.ts';
 import {
+  contactValues,
   LEAD_SORTS,
   matchingLeads,
   selectedLeads,
@@ -15,6 +16,7 @@ import {
   type LeadSort,
   type LeadsStore,
 } from './leads-store.ts';
+import { profileUrl } from '../../shared/slug.ts';
 
 /** Every row is this tall (CSS `--lead-row` says the same): the window is computed, not measured. */
 export const LEAD_ROW_HEIGHT = 52;
@@ -360,7 +362,7 @@ interface RowProps {
 
 function LeadRow({ index, lead, checked, tabbable, onToggle, onFocus }: RowProps) {
   const name = lead.name ?? lead.lead;
-  const values = [...lead.values.b2bEmail, ...lead.values.phone, ...lead.values.directEmail];
+  const values = contactValues(lead);
   const data = values.map((value) => value.value).join(' · ');
   const tab = tabbable ? 0 : -1;
   return (
@@ -387,7 +389,7 @@ function LeadRow({ index, lead, checked, tabbable, onToggle, onFocus }: RowProps
           class="ellipsis"
           dir="auto"
           tabIndex={tab}
-          href={`https://www.linkedin.com/in/${encodeURIComponent(lead.lead)}/`}
+          href={profileUrl(lead.lead)}
           target="_blank"
           rel="noreferrer"
           title={name}

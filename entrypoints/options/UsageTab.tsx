@@ -6,6 +6,7 @@ import { useStore } from '../../components/useStore.ts';
 import type { LedgerEntry } from '../../shared/api.ts';
 import { CREDIT_TYPES, type CreditType } from '../../shared/credits.ts';
 import type { UsageStore } from './usage-store.ts';
+import { profileUrl } from '../../shared/slug.ts';
 
 const REASONS: Record<LedgerEntry['reason'], MessageKey> = {
   allotment: 'ledgerReason_allotment',
@@ -98,11 +99,7 @@ export function UsageTab({ store, admin = false }: { store: UsageStore; admin?: 
                 <td class="number">{formatSigned(entry.delta)}</td>
                 <td>
                   {entry.lead ? (
-                    <a
-                      href={`https://www.linkedin.com/in/${encodeURIComponent(entry.lead)}/`}
-                      target="_blank"
-                      rel="noreferrer"
-                    >
+                    <a href={profileUrl(entry.lead)} target="_blank" rel="noreferrer">
                       {entry.lead}
                     </a>
                   ) : (

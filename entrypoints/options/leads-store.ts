@@ -7,7 +7,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Send } from '../../messaging/client.ts';
-import type { PoolLead } from '../../shared/api.ts';
+import type { ContactValue, PoolLead } from '../../shared/api.ts';
 import type { LeadListView, MessageError, PoolScope, Push, WebhookConfigView } from '../../shared/protocol.ts';
 import { LOCAL_HOSTS } from '../../shared/server-url.ts';
 import { t } from '../../i18n/messages.ts';
@@ -95,11 +95,16 @@ export function entryOf(lead: PoolLead): LeadEntry {
   };
 }
 
+/** Every value the pool revealed for the lead, in R1's type order. */
+export function contactValues(lead: PoolLead): ContactValue[] {
+  return [...lead.values.b2bEmail, ...lead.values.phone, ...lead.values.directEmail];
+}
+
 /** The entry's search text, made on first use and kept with it. */
 export function textOf(entry: LeadEntry): string {
   if (entry.text === undefined) {
     const { lead } = entry;
-    const values = [...lead.values.b2bEmail, ...lead.values.phone, ...lead.values.directEmail].map((v) => v.value);
+    const values = contactValues(lead).map((v) => v.value);
     // Phones also as bare digits, so "0207946" finds "+44 20 7946 0018" typed either way.
     const digits = lead.values.phone.map((v) => v.value.replace(/\D+/g, ''));
     const fields = [lead.name, lead.company, lead.headline, lead.lead, ...values, ...digits];

@@ -4,7 +4,7 @@
  * listed in `unreadable`, and the widget still works from the slug.
  */
 import { MAX_PROFILE_TEXT, type ProfileSnapshot } from '../../shared/profile.ts';
-import { canonicalSlug } from '../../shared/slug.ts';
+import { canonicalSlug, profileUrl } from '../../shared/slug.ts';
 import {
   COMPANY,
   COMPANY_LABEL_PREFIX,
@@ -175,7 +175,7 @@ function pageUrl(url: string, slug: string): string {
   } catch {
     // Fall through to the canonical address.
   }
-  return `https://www.linkedin.com/in/${encodeURIComponent(slug)}/`;
+  return profileUrl(slug);
 }
 
 type Json = Record<string, unknown>;

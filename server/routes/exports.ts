@@ -8,6 +8,7 @@ import { exportLeads, quoteExport } from '../exports.ts';
 import { checkIdempotencyKey } from '../idempotency.ts';
 import { parseJsonText, readBodyText } from '../validation.ts';
 import type { AppEnv } from './env.ts';
+import { sendStored } from './stored-response.ts';
 
 /** 10,000 leads (MAX_EXPORT_LEADS) of up to 100 four-byte characters each, quoted, fit. */
 const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -29,6 +30,5 @@ export const exportRoutes = new Hono<AppEnv>()
       idempotencyKey,
       now: now(),
     });
-    if (answer.replayed) c.header('Idempotent-Replayed', 'true');
-    return c.body(answer.body, answer.status, { 'Content-Type': 'application/json' });
+    return sendStored(c, answer);
   });

@@ -5,6 +5,7 @@ import { checkIdempotencyKey } from '../idempotency.ts';
 import { revealRequest } from '../reveal-request.ts';
 import { parseJsonText, readBodyText } from '../validation.ts';
 import type { AppEnv } from './env.ts';
+import { sendStored } from './stored-response.ts';
 
 export const REVEALS_PATH = '/v1/reveals';
 const MAX_BODY_BYTES = 16 * 1024;
@@ -28,6 +29,5 @@ export const revealRoutes = new Hono<AppEnv>().post(REVEALS_PATH, async (c) => {
     throw error;
   }
   const answer = await revealRequest(db, { apiKey, idempotencyKey: key, request, now: now() });
-  if (answer.replayed) c.header('Idempotent-Replayed', 'true');
-  return c.body(answer.body, answer.status, { 'Content-Type': 'application/json' });
+  return sendStored(c, answer);
 });

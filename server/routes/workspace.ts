@@ -20,6 +20,7 @@ import { listMembers, readMember, setLimits } from '../members.ts';
 import { upgradeWorkspace } from '../upgrade.ts';
 import { parseJsonText, readBodyText } from '../validation.ts';
 import type { AppEnv } from './env.ts';
+import { sendStored } from './stored-response.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -71,8 +72,7 @@ export const workspaceRoutes = new Hono<AppEnv>()
     const idempotencyKey = checkIdempotencyKey(c.req.header(IDEMPOTENCY_HEADER), IDEMPOTENCY_HEADER);
     const request = parseJsonText(text, AddOnPurchaseRequestSchema);
     const answer = await buyAddOns(db, c.var.caller, { credits: request.credits, idempotencyKey, now: now() });
-    if (answer.replayed) c.header('Idempotent-Replayed', 'true');
-    return c.body(answer.body, answer.status, { 'Content-Type': 'application/json' });
+    return sendStored(c, answer);
   })
   .post('/v1/workspace/upgrade', async (c) => {
     const { db, now } = c.var.deps;
